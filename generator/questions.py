@@ -1,0 +1,229 @@
+"""The questionnaire, read from copier.yml: defaults, follow-ups and validation.
+
+copier.yml is the only place a question is defined. This module renders its
+Jinja defaults, `when` conditions and validators with the same filters copier
+uses, so an answer is judged the same way whether it was typed at a prompt,
+taken with --defaults, read from --answers or given with --set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+MISSING = object()
+
+
+class AnswerError(ValueError):
+    """One or more answers broke a rule; each problem is one line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Question:
+    key: str
+    type: str = "str"
+    help: str = ""
+    default: Any = MISSING
+    choices: dict[str, Any] = field(default_factory=dict)  # label -> value
+    validator: str = ""
+    when: Any = True
+    secret: bool = False
+
+
+def _environment() -> SandboxedEnvironment:
+    # The same extension copier loads, so regex_search & co behave identically.
+    return SandboxedEnvironment(
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+        keep_trailing_newline=True,
+    )
+
+
+class Questionnaire:
+    """The questions of a copier.yml and the rules that bind their answers."""
+
+    def __init__(self, copier_yml: Path):
+        config = yaml.safe_load(copier_yml.read_text(encoding="utf-8")) or {}
+        self.settings = {k: v for k, v in config.items() if k.startswith("_")}
+        self.questions: list[Question] = []
+        for key, spec in config.items():
+            if key.startswith("_"):
+                continue
+            if not isinstance(spec, dict):  # `key: default` shorthand
+                spec = {"default": spec}
+            choices = spec.get("choices") or {}
+            if isinstance(choices, list):
+                choices = {str(c): c for c in choices}
+            self.questions.append(
+                Question(
+                    key=key,
+                    type=spec.get("type", "str"),
+                    help=spec.get("help", ""),
+                    default=spec.get("default", MISSING),
+                    choices=choices,
+                    validator=spec.get("validator", ""),
+                    when=spec.get("when", True),
+                    secret=bool(spec.get("secret", False)),
+                )
+            )
+        self._env = _environment()
+
+    @property
+    def keys(self) -> list[str]:
+        return [q.key for q in self.questions]
+
+    def question(self, key: str) -> Question:
+        for q in self.questions:
+            if q.key == key:
+                return q
+        raise KeyError(key)
+
+    # -- rendering -------------------------------------------------------
+    def render(self, value: Any, context: dict[str, Any]) -> Any:
+        """Render a Jinja string from copier.yml against the answers so far."""
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            return self._env.from_string(value).render(**context)
+        return value
+
+    def applies(self, question: Question, answers: dict[str, Any]) -> bool:
+        """Whether a follow-up question makes sense given earlier answers."""
+        when = self.render(question.when, answers)
+        if isinstance(when, str):
+            return when.strip().lower() not in {"", "false", "no", "0", "off", "none"}
+        return bool(when)
+
+    def default(self, question: Question, answers: dict[str, Any]) -> Any:
+        if question.default is MISSING:
+            return MISSING
+        return self.convert(question, self.render(question.default, answers))
+
+    # -- checking --------------------------------------------------------
+    def convert(self, question: Question, value: Any) -> Any:
+        """Coerce a raw answer (often a string from --set) to the question's type."""
+        kind = question.type
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"true", "yes", "y", "on", "1"}:
+                return True
+            if text in {"false", "no", "n", "off", "0"}:
+                return False
+            raise ValueError("must be true or false")
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError("must be a whole number")
+            try:
+                return int(str(value).strip())
+            except ValueError:
+                raise ValueError("must be a whole number") from None
+        if kind == "float":
+            try:
+                return float(str(value).strip())
+            except ValueError:
+                raise ValueError("must be a number") from None
+        if isinstance(value, (dict, list)) or value is None:
+            raise ValueError("must be text")
+        return str(value)
+
+    def problem(self, question: Question, value: Any, answers: dict[str, Any]) -> str | None:
+        """The rule an answer breaks, as a short phrase, or None when it is fine."""
+        if question.choices and value not in question.choices.values():
+            allowed = ", ".join(str(v) for v in question.choices.values())
+            return f"must be one of: {allowed}"
+        if question.validator:
+            context = {**answers, question.key: value}
+            message = str(self.render(question.validator, context)).strip()
+            if message:
+                return message
+        return None
+
+    def resolve(
+        self,
+        given: dict[str, Any],
+        ask: Any = None,
+    ) -> dict[str, Any]:
+        """Complete and check the answers, in question order.
+
+        `given` holds answers from --answers/--set; `ask(question, default,
+        answers)` is called for the rest (None means: take the default).
+        Every problem is collected before raising, so a bad answers file is
+        reported whole.
+        """
+        problems: list[str] = []
+        unknown = sorted(k for k in given if k not in self.keys and not k.startswith("_"))
+        problems += [f"{k}: unknown question (known: {', '.join(self.keys)})" for k in unknown]
+
+        answers: dict[str, Any] = {}
+        for question in self.questions:
+            if not self.applies(question, answers):
+                continue
+            if question.key in given:
+                try:
+                    value = self.convert(question, given[question.key])
+                except ValueError as error:
+                    problems.append(f"{question.key}: {error} (got {given[question.key]!r})")
+                    continue
+            else:
+                try:
+                    default = self.default(question, answers)
+                except ValueError as error:
+                    default = MISSING
+                    problems.append(f"{question.key}: default {error}")
+                if ask is not None:
+                    value = ask(question, default, answers)
+                elif default is MISSING:
+                    problems.append(f"{question.key}: an answer is required")
+                    continue
+                else:
+                    value = default
+            rule = self.problem(question, value, answers)
+            if rule:
+                derived = question.key not in given and ask is None
+                if not (derived and problems):
+                    # A default derived from an answer that was already refused
+                    # would only repeat that problem, so it is not reported.
+                    problems.append(f"{question.key}: {rule} (got {value!r})")
+                continue
+            answers[question.key] = value
+        if problems:
+            raise AnswerError(problems)
+        return answers
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """Turn repeated `--set key=value` options into a dict."""
+    result: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise AnswerError([f"--set {pair!r}: must be key=value"])
+        result[key.strip()] = value
+    return result
+
+
+def load_answers_file(path: Path) -> dict[str, Any]:
+    """Read a YAML answers file (a teacher's file or a .copier-answers.yml)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise AnswerError([f"--answers {path}: cannot be read ({error.strerror})"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise AnswerError([f"--answers {path}: is not valid YAML{where}"]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise AnswerError([f"--answers {path}: must be a mapping of question: answer"])
+    # Copier's own bookkeeping keys (_src_path, _commit) are not answers.
+    return {str(k): v for k, v in data.items() if not str(k).startswith("_")}

@@ -1,0 +1,152 @@
+"""Shared helpers for the generator's tests.
+
+Fast tests run by default. Slow ones (they install packages, generate and run
+whole projects, build images) need `--runslow`; CI always passes it.
+Under CI=true a missing tool is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", help="also run slow tests (CI does)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def require_tool(name: str) -> str:
+    """Path of a command; skip without it on a laptop, fail without it in CI."""
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found:
+        return found
+    message = f"{name} is not installed"
+    if IN_CI:
+        pytest.fail(f"{message}, and CI=true requires it")
+    pytest.skip(message)
+
+
+def run(cmd, cwd=None, env=None, timeout=900, check=True, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command, showing its output when it fails."""
+    result = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(map(str, cmd))} exited {result.returncode}\n"
+            f"--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def cli(*args, cwd=None, check=False, **kwargs) -> subprocess.CompletedProcess:
+    """Run `python -m generator` from this source tree."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, check=check,
+               **kwargs)
+
+
+def make_venv(path: Path) -> Path:
+    """A fresh virtualenv with pip; returns its bin directory."""
+    venv.EnvBuilder(with_pip=True, clear=True).create(path)
+    return path / "bin"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60.0) -> None:
+    """Poll `url` until it answers 200; bounded in time."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except Exception as error:  # noqa: BLE001 - keep polling until the deadline
+            last = error
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout}s: {last}")
+
+
+class Server:
+    """A process group started for a test and stopped by its process id."""
+
+    def __init__(self, cmd, cwd=None, env=None):
+        self.log = open(Path(cwd or ".") / ".server.log", "w+")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [str(c) for c in cmd], cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def post_json(url: str, body: bytes) -> tuple[int, dict]:
+    import json
+    import urllib.error
+
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+@pytest.fixture(scope="session")
+def installed_cli(tmp_path_factory) -> Path:
+    """`mlops-portfolio` installed from a freshly built wheel in a fresh virtualenv."""
+    work = tmp_path_factory.mktemp("wheel")
+    bin_dir = make_venv(work / "venv")
+    run([bin_dir / "python", "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", work / "dist",
+         REPO])
+    (wheel,) = (work / "dist").glob("mlops_portfolio-*.whl")
+    run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel])
+    return bin_dir / "mlops-portfolio"
