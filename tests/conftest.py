@@ -105,15 +105,21 @@ class Server:
     """A process group started for a test and stopped by its process id."""
 
     def __init__(self, cmd, cwd=None, env=None):
-        self.log = open(Path(cwd or ".") / ".server.log", "w+")  # noqa: SIM115
+        import tempfile
+
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [str(c) for c in cmd], cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self._output = ""
 
     def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()
+        """Everything the server printed (also after stop)."""
+        if not self.log.closed:
+            self.log.seek(0)
+            self._output = self.log.read()
+        return self._output
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -123,6 +129,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+        self.output()
         self.log.close()
 
 
@@ -150,3 +157,57 @@ def installed_cli(tmp_path_factory) -> Path:
     (wheel,) = (work / "dist").glob("mlops_portfolio-*.whl")
     run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel])
     return bin_dir / "mlops-portfolio"
+
+
+def generate(dest: Path, *options: str, git: bool = False, **answers) -> Path:
+    """Render a project from this source tree with `--defaults` plus `answers`."""
+    args = ["new", "--defaults", *options]
+    for key, value in answers.items():
+        args += ["--set", f"{key}={value}"]
+    if not git:
+        args.append("--no-git")
+    result = cli(*args, dest)
+    assert result.returncode == 0, result.stderr
+    return dest
+
+
+_PROJECT_ENVS: dict[str, Path] = {}
+
+
+def project_env(project: Path, base: Path) -> Path:
+    """A virtualenv for `project`, shared by every project with the same dependencies.
+
+    Installing scikit-learn & co. once per dependency set (not once per
+    generated project) keeps the suite within CI's time on 2 cores. The
+    project itself is then installed editable, without dependencies, which
+    takes seconds. Returns the venv directory: pass it as `make VENV=...`.
+    """
+    import hashlib
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    deps = sorted(pyproject["project"]["dependencies"])
+    for extra in sorted(pyproject["project"].get("optional-dependencies", {}).values()):
+        deps += sorted(extra)
+    key = hashlib.sha256("\n".join(deps).encode()).hexdigest()[:12]
+    if key not in _PROJECT_ENVS:
+        env_dir = base / f"project-env-{key}"
+        bin_dir = make_venv(env_dir)
+        # hatchling too: the editable install below skips build isolation.
+        run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", *deps],
+            timeout=1500)
+        _PROJECT_ENVS[key] = env_dir
+    env_dir = _PROJECT_ENVS[key]
+    run([env_dir / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",
+         "--no-build-isolation", "-e", project])
+    return env_dir
+
+
+@pytest.fixture(scope="session")
+def envs_dir(tmp_path_factory) -> Path:
+    """Where shared project virtualenvs live for this test session."""
+    return tmp_path_factory.mktemp("envs")
