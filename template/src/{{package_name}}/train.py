@@ -131,6 +131,12 @@ def train(params: dict[str, Any], output_dir: str | Path = "models") -> dict[str
         "threshold": threshold,
         "metrics": metrics,
         "features": data.feature_schema(X_train),
+        # Regression only: the API counts predictions per quartile range of the target.
+        "target_quartiles": (
+            [round(float(q), 4) for q in np.quantile(y_train, [0.25, 0.5, 0.75])]
+            if data.TASK == "regression"
+            else None
+        ),
         "data": {
             "fingerprint": data_hash,
             "rows": {"train": len(X_train), "validation": len(X_valid), "test": len(X_test)},
