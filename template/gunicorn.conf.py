@@ -4,6 +4,7 @@ PORT                      port to listen on (cloud platforms set it; default 808
 HOST                      address to bind (127.0.0.1 locally; the container sets 0.0.0.0)
 WEB_CONCURRENCY           number of worker processes (default 2)
 PROMETHEUS_MULTIPROC_DIR  where workers share their metrics (default: a new temporary dir)
+OMP_NUM_THREADS           threads per worker for scikit-learn (default 1)
 """
 
 import os
@@ -16,6 +17,12 @@ timeout = 30
 graceful_timeout = 10
 accesslog = "-"  # access log to stdout, where containers collect logs
 errorlog = "-"
+
+# Parallelism comes from the worker processes. Left alone, each worker's
+# scikit-learn would also start one OpenMP thread per CPU core for every
+# prediction; with several workers those threads fight over the cores and a
+# prediction can get ten times slower under load. One thread per worker.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 # Each worker is a separate process with its own counters. In Prometheus'
 # multiprocess mode every worker writes its metrics to files in this directory
