@@ -29,6 +29,7 @@ import logging
 import os
 import time
 import uuid
+from collections import Counter
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
@@ -117,6 +118,17 @@ def parse_body(max_batch_size: int) -> tuple[list[Any], bool]:
     raise ApiError(422, f"send either features or instances, not both: {shape}")
 
 
+def batch_error(model: Predictor, records: list[Any]) -> ApiError:
+    """Name the first bad record of a batch by its index, e.g. instances[3].age."""
+    for index, record in enumerate(records):
+        try:
+            model.check(record)
+        except InvalidInput as problem:
+            field = f"instances[{index}]" + (f".{problem.field}" if problem.field else "")
+            return ApiError(422, f"instances[{index}]: {problem}", field)
+    return ApiError(422, "invalid instances", "instances")  # not reached: one record failed
+
+
 def create_app(model_dir: str | None = None, config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app and load the model from `model_dir` (or $MODEL_DIR).
 
@@ -182,22 +194,19 @@ def create_app(model_dir: str | None = None, config: dict[str, Any] | None = Non
     def predict():
         model = loaded_predictor()
         records, is_batch = parse_body(max_batch_size)
-        for index, record in enumerate(records):
-            try:
-                model.check(record)
-            except InvalidInput as problem:
-                if not is_batch:
-                    raise ApiError(422, str(problem), problem.field) from None
-                field = f"instances[{index}]" + (f".{problem.field}" if problem.field else "")
-                raise ApiError(422, f"instances[{index}]: {problem}", field) from None
-        results = model.predict(records)
+        try:
+            results = model.predict(records)  # checks every record first
+        except InvalidInput as problem:
+            if not is_batch:
+                raise ApiError(422, str(problem), problem.field) from None
+            raise batch_error(model, records) from None
 
-        for result in results:
-            if model.task == "regression":
-                value = metrics.prediction_bucket(result["prediction"], quartiles)
-            else:
-                value = result["label"]
-            metrics.PREDICTIONS.labels(value).inc()
+        if model.task == "regression":
+            counts = Counter(metrics.prediction_bucket(r["prediction"], quartiles) for r in results)
+        else:
+            counts = Counter(result["label"] for result in results)
+        for value, count in counts.items():
+            metrics.PREDICTIONS.labels(value).inc(count)
         request_id = uuid.uuid4().hex
         if prediction_log:
             prediction_log.write(records, results, model.version, request_id)
