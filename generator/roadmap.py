@@ -137,14 +137,16 @@ def print_roadmap(roadmap: dict[str, Any], cloud: str, console) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    console.print(Panel.fit(
-        f"[bold]{escape(roadmap['title'])}[/] for [bold]{cloud}[/]\n{escape(roadmap['source'])}",
-        border_style="cyan",
-    ))
+    console.print(
+        Panel.fit(
+            f"[bold]{escape(roadmap['title'])}[/] for [bold]{cloud}[/]\n{escape(roadmap['source'])}",
+            border_style="cyan",
+        )
+    )
     article = roadmap["article"]
     console.print(
         f"[bold]The market, as the article tells it[/] "
-        f"(\"{escape(article['title'])}\", {escape(article['where'])}; {escape(article['date'])}):"
+        f'("{escape(article["title"])}", {escape(article["where"])}; {escape(article["date"])}):'
     )
     for claim in roadmap["market_context"]:
         console.print(f"  [italic]{escape(claim.strip())}[/]")
@@ -164,22 +166,32 @@ def print_roadmap(roadmap: dict[str, Any], cloud: str, console) -> None:
         for exercise in part["exercises"]:
             console.print(f"  ☐ {_inline(exercise)}")
         if "certifications" in part:
-            table = Table(title=f"Certification path (checked on {roadmap['checked_on']})",
-                          title_justify="left", show_lines=False)
+            table = Table(
+                title=f"Certification path (checked on {roadmap['checked_on']})",
+                title_justify="left",
+                show_lines=False,
+            )
             for column in ("Exam", "Code", "Level"):
                 table.add_column(column)
             table.add_column("Official page", overflow="fold")
             for cert in part["certifications"]:
-                table.add_row(escape(cert["name"]), escape(cert["code"]), escape(cert["level"]),
-                              escape(cert.get("url", part["certification_url"])))
+                table.add_row(
+                    escape(cert["name"]),
+                    escape(cert["code"]),
+                    escape(cert["level"]),
+                    escape(cert.get("url", part["certification_url"])),
+                )
             console.print(table)
             console.print(f"  {_inline(part['certification_path'])}")
             console.print(f"  [yellow]{_inline(part['certification_note'])}[/]")
             console.print(f"  Verify on: {escape(part['certification_url'])}")
         console.print("[bold]Resources[/] (free official material first, then courses):")
         for resource in sorted(part["resources"], key=lambda r: r["kind"] != "official"):
-            kind = "" if resource["kind"] == "official" else (
-                " [dim](course, free)[/]" if resource["free"] else " [dim](course, paid)[/]")
+            kind = (
+                ""
+                if resource["kind"] == "official"
+                else (" [dim](course, free)[/]" if resource["free"] else " [dim](course, paid)[/]")
+            )
             console.print(f"  • {escape(resource['title'])}{kind}\n    {escape(resource['url'])}")
         console.print()
 
@@ -202,13 +214,18 @@ def print_progress(stages: list[StageProgress], source: Path, console) -> None:
     done = sum(len(s.done) for s in stages)
     total = sum(s.total for s in stages)
     table.add_section()
-    table.add_row("[bold]Total[/]", f"[bold]{done}/{total}[/]",
-                  ProgressBar(total=total, completed=done, width=20))
+    table.add_row(
+        "[bold]Total[/]",
+        f"[bold]{done}/{total}[/]",
+        ProgressBar(total=total, completed=done, width=20),
+    )
     console.print(table)
     step = next_step(stages)
     if step is None:
-        console.print("[bold green]Every box is ticked.[/] Keep the repository green and "
-                      "go and apply for jobs.")
+        console.print(
+            "[bold green]Every box is ticked.[/] Keep the repository green and "
+            "go and apply for jobs."
+        )
     else:
         stage, item = step
         console.print(f"[bold]Next step[/] ({escape(stage.title)}):\n  ☐ {_inline(item)}")
@@ -223,12 +240,19 @@ def add_parser(commands) -> None:
         description="Print the MLOps learning roadmap for a cloud provider, or, with "
         "--progress, count the ticked boxes in a generated project's docs/roadmap.md.",
     )
-    parser.add_argument("--cloud", choices=CLOUDS,
-                        help="the cloud's roadmap (default: the project's in this directory, "
-                        "else aws)")
-    parser.add_argument("--progress", metavar="PATH", nargs="?", const=Path("."), type=Path,
-                        help="show progress per stage for the project at PATH (default: .) "
-                        "or a roadmap.md file")
+    parser.add_argument(
+        "--cloud",
+        choices=CLOUDS,
+        help="the cloud's roadmap (default: the project's in this directory, else aws)",
+    )
+    parser.add_argument(
+        "--progress",
+        metavar="PATH",
+        nargs="?",
+        const=Path("."),
+        type=Path,
+        help="show progress per stage for the project at PATH (default: .) or a roadmap.md file",
+    )
 
 
 def run_roadmap(args) -> int:
@@ -241,13 +265,17 @@ def run_roadmap(args) -> int:
             Console(stderr=True).print(
                 f"[bold red]error:[/] {escape_text(str(source))} not found: give the folder of "
                 "a project made by mlops-portfolio, or its docs/roadmap.md",
-                highlight=False, soft_wrap=True)
+                highlight=False,
+                soft_wrap=True,
+            )
             return EXIT_BAD_INPUT
         stages = read_progress(source.read_text(encoding="utf-8"))
         if not stages:
             Console(stderr=True).print(
                 f"[bold red]error:[/] {escape_text(str(source))} has no checkboxes (- [ ] ...)",
-                highlight=False, soft_wrap=True)
+                highlight=False,
+                soft_wrap=True,
+            )
             return EXIT_BAD_INPUT
         print_progress(stages, source, console)
         return 0

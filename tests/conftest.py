@@ -211,3 +211,18 @@ def project_env(project: Path, base: Path) -> Path:
 def envs_dir(tmp_path_factory) -> Path:
     """Where shared project virtualenvs live for this test session."""
     return tmp_path_factory.mktemp("envs")
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """`generated(**answers)`: a project rendered with --defaults plus answers, made once
+    per set of answers and shared by the session's tests (they must not modify it)."""
+    cache: dict[tuple, Path] = {}
+
+    def make(**answers) -> Path:
+        key = tuple(sorted((k, str(v)) for k, v in answers.items()))
+        if key not in cache:
+            cache[key] = generate(tmp_path_factory.mktemp("generated") / "proj", **answers)
+        return cache[key]
+
+    return make
