@@ -274,3 +274,13 @@ def test_progress_without_a_roadmap_is_a_clear_error(tmp_path):
     result = cli("roadmap", "--progress", tmp_path)
     assert result.returncode == 2
     assert "docs/roadmap.md" in result.stderr and "not found" in result.stderr
+
+
+@pytest.mark.slow
+def test_installed_wheel_prints_the_roadmap(installed_cli, tmp_path):
+    """The wheel carries template/_data/roadmap.yml: the command works outside a checkout."""
+    from conftest import run
+
+    result = run([installed_cli, "roadmap", "--cloud", "gcp"], cwd=tmp_path)
+    assert "Professional Machine Learning Engineer" in result.stdout
+    assert "Cloud Run" in result.stdout
