@@ -139,7 +139,8 @@ def print_roadmap(roadmap: dict[str, Any], cloud: str, console) -> None:
 
     console.print(
         Panel.fit(
-            f"[bold]{escape(roadmap['title'])}[/] for [bold]{cloud}[/]\n{escape(roadmap['source'])}",
+            f"[bold]{escape(roadmap['title'])}[/] for [bold]{cloud}[/]\n"
+            f"{escape(roadmap['source'])}",
             border_style="cyan",
         )
     )
@@ -179,12 +180,13 @@ def print_roadmap(roadmap: dict[str, Any], cloud: str, console) -> None:
                     escape(cert["name"]),
                     escape(cert["code"]),
                     escape(cert["level"]),
-                    escape(cert.get("url", part["certification_url"])),
+                    escape(cert.get("url", part.get("certification_url", ""))),
                 )
             console.print(table)
             console.print(f"  {_inline(part['certification_path'])}")
             console.print(f"  [yellow]{_inline(part['certification_note'])}[/]")
-            console.print(f"  Verify on: {escape(part['certification_url'])}")
+            if "certification_url" in part:
+                console.print(f"  Verify on: {escape(part['certification_url'])}")
         console.print("[bold]Resources[/] (free official material first, then courses):")
         for resource in sorted(part["resources"], key=lambda r: r["kind"] != "official"):
             kind = (

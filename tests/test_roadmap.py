@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import cli
+
 from generator import roadmap
 
 CLOUDS = ["aws", "gcp", "azure", "none"]
@@ -95,7 +95,7 @@ def test_every_stage_of_the_article_is_there_in_order(case):
     _, _, text = case
     headings = [h for h in sections(text) if re.match(r"\d\. ", h)]
     assert len(headings) == len(ARTICLE_PATH)
-    for heading, words in zip(headings, ARTICLE_PATH):
+    for heading, words in zip(headings, ARTICLE_PATH, strict=True):
         assert words in heading
     for heading in headings:
         body = sections(text)[heading]
@@ -110,9 +110,14 @@ def test_certification_path_with_codes_date_and_official_link(case):
     answers, _, text = case
     cloud = answers["cloud_provider"]
     (cloud_stage,) = [b for h, b in sections(text).items() if "certification" in h]
-    checked = re.search(r"\(\[official page\]\((https://[^)]+)\), checked on (\d{4}-\d\d-\d\d)\)",
-                        cloud_stage)
-    assert checked, cloud_stage
+    page = r"\[official page\]\(https://[^)]+\)|official pages linked on each exam"
+    assert re.search(rf"\*\*Certification path\*\* \(({page}), checked on \d{{4}}-\d\d-\d\d\)",
+                     cloud_stage), cloud_stage
+    exams = re.findall(r"^- \[ \] (.+)$", cloud_stage, re.M)
+    exams = [line for line in exams if re.search(r": `[A-Z0-9-]+`, ", line)]
+    assert len(exams) >= 2
+    for line in exams:  # each exam links its official page, or the provider's page does
+        assert "](https://" in line or "[official page](https://" in cloud_stage, line
     for name in CERTIFICATIONS[cloud]:
         assert name in cloud_stage, name
     for retired in RETIREMENTS.get(cloud, []):
@@ -197,7 +202,7 @@ def test_help_lists_roadmap():
 # -- progress ---------------------------------------------------------------------
 SAMPLE = """# Roadmap
 ## Why
-- [ ] not a stage: no wait, this one counts as its own section
+- [ ] any section with boxes counts
 ## 1. First
 - [x] a
 - [X] b
@@ -217,7 +222,7 @@ def test_read_progress_counts_per_section():
         ("Why", 0, 1), ("1. First", 2, 3), ("2. Second", 1, 2),
     ]
     stage, item = roadmap.next_step(stages)
-    assert (stage.title, item) == ("Why", "not a stage: no wait, this one counts as its own section")
+    assert (stage.title, item) == ("Why", "any section with boxes counts")
 
 
 def tick(text: str, heading: str, count: int | None) -> str:
