@@ -187,6 +187,7 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(service, tmp_pat
             "--report-dir",
             str(tmp_path),
         ],
+        cwd=tmp_path,  # its hypothesis database stays out of the repository
         capture_output=True,
         text=True,
         timeout=900,
