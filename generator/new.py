@@ -40,16 +40,17 @@ def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) 
     from generator.prompts import Cancelled, asker, confirm
     from generator.report import summary_table
 
-    previous: dict[str, Any] = {}
+    ask = None
     try:
         while True:
-            answers = questionnaire.resolve(given, ask=asker(questionnaire, out, previous))
+            ask = asker(questionnaire, out, previous=ask)
+            answers = questionnaire.resolve(given, ask=ask)
             out.print(summary_table(questionnaire, answers))
             if confirm(f"Create the project in {args.dest} with these answers?"):
                 return answers
             out.print("Then let's go through the questions again; "
                       "your answers are the defaults now.")
-            previous = answers
+            ask.answers.update(answers)  # also those from --answers/--set
             given = {}
     except Cancelled:
         return None

@@ -18,17 +18,22 @@ def _answer(prompt) -> Any:
     return value
 
 
-def asker(questionnaire: Questionnaire, console, previous: dict[str, Any] | None = None):
+def asker(questionnaire: Questionnaire, console, previous=None):
     """Return the `ask(question, default, answers)` callback for Questionnaire.resolve.
 
     Each section starts with a heading; each question shows its one-line help.
     Text answers are checked on every key press, so a wrong answer is refused
-    (with the rule it breaks) before Enter can take it. `previous` answers,
-    when going through the questions again, replace the defaults.
+    (with the rule it breaks) before Enter can take it. `previous` is the
+    callback of an earlier round: what the user changed there is the default
+    now, and what they accepted is derived afresh (a new name, a new slug).
+    `ask.offered` records the default each question was shown with.
     """
     import questionary
 
-    previous = previous or {}
+    earlier: dict[str, Any] = getattr(previous, "answers", {})
+    earlier_offered: dict[str, Any] = getattr(previous, "offered", {})
+    offered: dict[str, Any] = {}
+    given: dict[str, Any] = {}
     sections = [s for s in questionnaire.sections if s]
     shown: set[str] = set()
 
@@ -38,8 +43,10 @@ def asker(questionnaire: Questionnaire, console, previous: dict[str, Any] | None
             number = sections.index(question.section) + 1
             console.rule(f"[bold]{question.section}[/] ({number}/{len(sections)})",
                          align="left")
-        if question.key in previous:
-            default = previous[question.key]
+        key = question.key
+        if key in earlier and earlier[key] != earlier_offered.get(key, MISSING):
+            default = earlier[key]
+        offered[key] = default
         if question.help:
             console.print(f"  [dim]{question.help}[/]", highlight=False)
         if question.choices:
@@ -64,8 +71,11 @@ def asker(questionnaire: Questionnaire, console, previous: dict[str, Any] | None
                 default="" if default is MISSING else str(default),
                 validate=validate,
             ))
-        return questionnaire.convert(question, value)
+        given[key] = questionnaire.convert(question, value)
+        return given[key]
 
+    ask.offered = offered
+    ask.answers = given
     return ask
 
 

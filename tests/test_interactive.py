@@ -78,8 +78,14 @@ def test_a_person_answers_with_typing_arrows_and_enter(tmp_path):
         child.expect("Your answers")
         child.expect_exact("Create the project in")
         child.send("y")
+        child.expect_exact("Rendered the template", timeout=120)  # progress
+        child.expect_exact("Made the first git commit")
+        child.expect_exact("radar_lab/")  # the tree of created files
+        child.expect_exact("Makefile")
         child.expect_exact("Next steps:")
-        child.expect(pexpect.EOF, timeout=120)
+        for step in ["cd fraud-radar", "make setup", "make test"]:
+            child.expect_exact(step)
+        child.expect(pexpect.EOF, timeout=60)
     finally:
         child.close()
     assert child.exitstatus == 0, (tmp_path / "terminal.log").read_text()
@@ -108,3 +114,38 @@ def test_ctrl_c_at_a_prompt_cancels_and_writes_nothing(tmp_path):
         child.close()
     assert child.exitstatus == 130
     assert not (tmp_path / "proj").exists()
+
+
+def take_defaults_until_the_summary(child, questionnaire, changes=None):
+    answers: dict = {}
+    for question in questionnaire.questions:
+        if not questionnaire.applies(question, answers):
+            continue
+        child.expect_exact(question.title)
+        if question.key in (changes or {}):
+            type_text(child, changes[question.key])
+            answers[question.key] = changes[question.key]
+        else:
+            answers[question.key] = questionnaire.default(question, answers)
+        child.send(ENTER)
+    child.expect_exact("Create the project in")
+
+
+def test_saying_no_at_the_summary_goes_through_the_questions_again(tmp_path):
+    questionnaire = Questionnaire(template_root() / "copier.yml")
+    child = spawn(tmp_path, "new", "--no-git", "proj")
+    try:
+        take_defaults_until_the_summary(child, questionnaire,
+                                        {"description": "Predicts churn for a telecom."})
+        child.send("n")
+        child.expect_exact("go through the questions again")
+        # The changed description is now the default; the slug is derived afresh.
+        take_defaults_until_the_summary(child, questionnaire, {"project_name": "Second Try"})
+        child.send("y")
+        child.expect(pexpect.EOF, timeout=120)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, (tmp_path / "terminal.log").read_text()
+    saved = yaml.safe_load((tmp_path / "proj" / ".copier-answers.yml").read_text())
+    assert saved["project_slug"] == "second-try"
+    assert saved["description"] == "Predicts churn for a telecom."
