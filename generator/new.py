@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -103,12 +104,14 @@ def run_new(args) -> int:
 
     # Refuse a bad DEST before asking anything; never touch what is there.
     reason = check_destination(args.dest)
-    if reason:
-        return fail(console, [f"DEST: {reason}"])
+    dest_problems = [f"DEST: {reason}"] if reason else []
     interactive = not args.defaults and sys.stdin.isatty()
+    if dest_problems and interactive:
+        return fail(console, dest_problems)
     if not interactive and not (args.defaults or args.answers or args.assign):
         return fail(console, [
-            "no terminal to ask questions in: use --defaults, --answers FILE or --set"
+            *dest_problems,
+            "no terminal to ask questions in: use --defaults, --answers FILE or --set",
         ])
     try:
         with template_source(args.template, args.vcs_ref) as source:
@@ -116,7 +119,9 @@ def run_new(args) -> int:
             try:
                 answers = collect_answers(args, questionnaire, out, interactive)
             except AnswerError as error:
-                return fail(console, error.problems)
+                return fail(console, dest_problems + error.problems)
+            if dest_problems:  # reported with the answers' problems, all at once
+                return fail(console, dest_problems)
             if answers is None:
                 console.print("Cancelled; nothing was written.")
                 return EXIT_INTERRUPTED
@@ -143,9 +148,14 @@ def write(args, source, answers, out, console, interactive: bool) -> int:
         return fail(console, [f"DEST: {reason}"])
     def finish(project: Path) -> None:
         out.print("  [green]✓[/] Rendered the template")
-        if not args.no_git:
-            git_first_commit(project, answers)
-            out.print("  [green]✓[/] Made the first git commit (branch main)")
+        if args.no_git:
+            return
+        if shutil.which("git") is None:
+            out.print("  [yellow]![/] git is not installed, so there is no git repository yet "
+                      "(see: mlops-portfolio doctor)")
+            return
+        git_first_commit(project, answers)
+        out.print("  [green]✓[/] Made the first git commit (branch main)")
 
     try:
         with out.status("Writing your project...") as status:
@@ -161,9 +171,10 @@ def write(args, source, answers, out, console, interactive: bool) -> int:
     except OSError as error:
         return fail(console, [f"cannot write {args.dest}; nothing was written: {error}"])
 
+    committed = (dest / ".git").is_dir()
     out.print(file_tree(dest, label=str(args.dest)))
     out.print(f"[bold green]Created[/] {count_files(dest)} files in {dest}"
-              + ("" if args.no_git else " (a git repository with its first commit)"))
+              + (" (a git repository with its first commit)" if committed else ""))
     out.print()
     out.print("[bold]Next steps:[/]")
     out.print(f"  cd {shlex.quote(str(args.dest))}", highlight=False)
@@ -172,8 +183,8 @@ def write(args, source, answers, out, console, interactive: bool) -> int:
     out.print("  make test      # run the tests", highlight=False)
     out.print("  make serve     # serve predictions on http://127.0.0.1:8080",
               highlight=False)
-    if args.no_git:
-        out.print("  git init && git add -A && git commit -m 'Initial commit'  "
+    if not committed:
+        out.print("  git init -b main && git add -A && git commit -m 'Initial commit'  "
                   "# then push to GitHub", highlight=False)
     else:
         offer_push(args, dest, answers, out, interactive)

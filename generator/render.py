@@ -36,14 +36,16 @@ class TemplateSource:
     """Where a project is rendered from.
 
     `copier_yml` is the questions file of exactly the version that will be
-    rendered; `src` and `vcs_ref` are what copier is given (and records in
-    the answers file as `_src_path` and `_commit`, which `update` needs).
+    rendered; `src` and `vcs_ref` are what copier is given. copier records
+    them in the answers file as `_src_path` and `_commit`, which `update`
+    needs; `record` replaces them when `src` is a copy that cannot be
+    updated from.
     """
 
     copier_yml: Path
     src: str
     vcs_ref: str | None
-    bundled: bool
+    record: tuple[str, str] | None = None  # (_src_path, _commit)
 
 
 def is_git_source(spec: str) -> bool:
@@ -72,16 +74,27 @@ def template_source(spec: str | None = None, ref: str | None = None) -> Iterator
     """Resolve `--template SPEC --vcs-ref REF` (default: the template in this package)."""
     if spec is None:
         root = template_root()
-        # A source checkout is a git repo: render its working tree as it is.
-        git = (root / ".git").exists()
-        yield TemplateSource(root / "copier.yml", str(root), "HEAD" if git else None,
-                             bundled=not git)
+        if not (root / ".git").exists():
+            # The installed wheel: one template version, no git history.
+            yield TemplateSource(root / "copier.yml", str(root), None,
+                                 record=(TEMPLATE_URL, f"v{__version__}"))
+            return
+        # A source checkout: render its working tree as it is (uncommitted edits
+        # too) from a plain copy, which is faster than letting copier clone it.
+        commit = subprocess.run(["git", "describe", "--tags", "--always"], cwd=root,
+                                capture_output=True, text=True, timeout=60, check=True)
+        with tempfile.TemporaryDirectory(prefix="mlops-portfolio-template-") as tmp:
+            shutil.copy2(root / "copier.yml", Path(tmp) / "copier.yml")
+            shutil.copytree(root / "template", Path(tmp) / "template",
+                            ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
+            yield TemplateSource(Path(tmp) / "copier.yml", tmp, None,
+                                 record=(str(root), commit.stdout.strip()))
         return
     if not is_git_source(spec):
         root = Path(spec).expanduser().resolve()
         if not (root / "copier.yml").is_file():
             raise FileNotFoundError(f"--template {spec}: no copier.yml there")
-        yield TemplateSource(root / "copier.yml", str(root), None, bundled=False)
+        yield TemplateSource(root / "copier.yml", str(root), None)
         return
     src = str(Path(spec).expanduser().resolve()) if Path(spec).expanduser().exists() else spec
     ref = ref or latest_tag(src) or "HEAD"
@@ -94,7 +107,7 @@ def template_source(spec: str | None = None, ref: str | None = None) -> Iterator
             raise FileNotFoundError(f"--template {spec}: no copier.yml at {ref}")
         copier_yml = Path(tmp) / "copier.yml"
         copier_yml.write_text(shown.stdout, encoding="utf-8")
-        yield TemplateSource(copier_yml, src, ref, bundled=False)
+        yield TemplateSource(copier_yml, src, ref)
 
 
 def check_destination(dest: Path) -> str | None:
@@ -147,19 +160,19 @@ def _uninterruptible() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def record_template_url(project: Path) -> None:
-    """Point a project made from the installed wheel at the template's git repository.
+def record_source(project: Path, src: str, commit: str) -> None:
+    """Write the template's updatable location into the project's answers file.
 
-    The wheel holds one template version and no git history, so its own path
-    is useless to `copier update`; the release tag `v<version>` of the
-    template repository is the same template, and updatable.
+    A project made by the installed wheel records the template repository's
+    URL and the release tag `v<version>` (the same template, with history);
+    one made from a source checkout records the checkout and its commit.
     """
     answers = project / ".copier-answers.yml"
     text = answers.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^_src_path:.*\n", "", text)
     text = re.sub(r"(?m)^_commit:.*\n", "", text)
     header, sep, body = text.rpartition("NEVER EDIT MANUALLY\n")
-    text = f"{header}{sep}_commit: v{__version__}\n_src_path: {TEMPLATE_URL}\n{body}"
+    text = f"{header}{sep}_commit: {commit}\n_src_path: {src}\n{body}"
     answers.write_text(text, encoding="utf-8")
 
 
@@ -184,10 +197,8 @@ def render(
     from copier import run_copy  # heavy import: only when rendering
 
     if source is None:
-        root = template_root()
-        git = (root / ".git").exists()
-        source = TemplateSource(root / "copier.yml", str(root), "HEAD" if git else None,
-                                bundled=not git)
+        with template_source() as default:
+            return render(answers, dest, source=default, finish=finish, step=step)
     dest = dest.absolute()
     created_parents = [p for p in reversed(dest.parents) if not p.exists()]
     staging = None
@@ -198,12 +209,12 @@ def render(
             out = staging / dest.name
             step("Rendering the template")
             with warnings.catch_warnings():
-                # Rendering a source checkout's uncommitted edits is what we want here.
+                # Rendering a checkout's uncommitted edits (--template) is what we want here.
                 warnings.filterwarnings("ignore", message="Dirty template changes")
                 run_copy(source.src, str(out), data=answers, defaults=True, quiet=True,
                          overwrite=True, vcs_ref=source.vcs_ref, cleanup_on_error=False)
-            if source.bundled:
-                record_template_url(out)
+            if source.record:
+                record_source(out, *source.record)
             if finish is not None:
                 finish(out)
             step("Moving it into place")

@@ -82,6 +82,12 @@ def run_update(args) -> int:
     if template and Path(template).expanduser().exists():
         template = str(Path(template).expanduser().resolve())
     if template and template != before.get("_src_path"):
+        reachable = subprocess.run(["git", "ls-remote", "--tags", template], capture_output=True,
+                                   text=True, timeout=120, check=False)
+        if reachable.returncode != 0:
+            detail = (reachable.stderr.strip().splitlines() or ["not a git repository"])[-1]
+            return fail(console, [f"--template {template}: cannot read the template there "
+                                  f"({detail}); nothing was changed"])
         record_source(project, template)
         out.print(f"Recorded {template} as the template source (one commit).")
     source = template or before.get("_src_path")
@@ -101,9 +107,12 @@ def run_update(args) -> int:
                           unsafe=False)
     except CopierError as error:
         return fail(console, [f"update failed: {error}"])
-    except subprocess.CalledProcessError as error:
-        detail = error.stderr.strip() if isinstance(error.stderr, str) else str(error)
-        return fail(console, [f"update failed: cannot read the template at {source} ({detail})"])
+    except Exception as error:  # git or plumbum errors: explain them, no traceback
+        detail = str(getattr(error, "stderr", "") or error).strip().splitlines()
+        return fail(console, [
+            f"update failed: cannot read the template at {source} "
+            f"({detail[-1] if detail else type(error).__name__}); offline or moved? "
+            "Pass --template with a clone of the template repository"])
     except KeyboardInterrupt:
         console.print("Interrupted; undo any partial change with: "
                       "git reset --hard && git clean -fd")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import cli, commit_all, git_env, run, template_repo
+from conftest import REPO, cli, commit_all, git_env, run, template_repo
 
 
 def edit(path, old: str, new: str) -> None:
@@ -104,6 +104,21 @@ def test_update_refuses_uncommitted_changes(tmp_path):
     assert result.returncode == 2
     assert "has uncommitted changes (README.md)" in result.stderr
     assert (project / "README.md").read_text() == "my draft\n"
+
+    # Committed, but the recorded template is gone (or the network is): say what to do.
+    commit_all(project, "My draft")
+    head = run(["git", "rev-parse", "HEAD"], cwd=project).stdout
+    result = cli("update", project, "--template", tmp_path / "moved-away")
+    assert result.returncode == 2
+    assert "cannot read the template there" in result.stderr
+    assert run(["git", "rev-parse", "HEAD"], cwd=project).stdout == head, "nothing recorded"
+    answers = project / ".copier-answers.yml"
+    answers.write_text(answers.read_text().replace(str(REPO), str(tmp_path / "moved-away")))
+    commit_all(project, "Template moved")
+    result = cli("update", project)
+    assert result.returncode == 2
+    assert "cannot read the template at" in result.stderr
+    assert "Pass --template with a clone" in result.stderr
 
 
 def test_update_refuses_a_project_without_git(tmp_path):
