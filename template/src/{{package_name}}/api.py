@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 class ApiError(Exception):
     """A client error: becomes a JSON answer with `status`, `message` and `field`."""
 
@@ -176,7 +179,8 @@ def create_app(model_dir: str | None = None, config: dict[str, Any] | None = Non
         # The route pattern, not the raw path: unknown paths must not each
         # create a new time series.
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        metrics.REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        method = request.method if request.method in KNOWN_METHODS else "other"  # same reason
+        metrics.REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         if "started" in g:
             metrics.LATENCY.labels(endpoint).observe(time.perf_counter() - g.started)
         return response
