@@ -146,7 +146,8 @@ def test_quality_gate_fails_training_above_what_the_model_reaches(project_for, u
 )
 def test_bad_training_data_stops_with_a_message(project_for, problem, expected):
     project, venv = project_for("churn")
-    make(project, venv, "data")
+    if not (project / "data" / "dataset.csv").exists():
+        make(project, venv, "data")
     lines = (project / "data" / "dataset.csv").read_text().splitlines()
     header = lines[0].split(",")
     if problem == "missing_column":
