@@ -67,9 +67,9 @@ def run(cmd, cwd=None, env=None, timeout=900, check=True, **kwargs) -> subproces
     return result
 
 
-def cli(*args, cwd=None, check=False, **kwargs) -> subprocess.CompletedProcess:
-    """Run `python -m generator` from this source tree."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def cli(*args, cwd=None, check=False, env_extra=None, **kwargs) -> subprocess.CompletedProcess:
+    """Run `python -m generator` from this source tree (`env_extra` adds variables)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env_extra or {})}
     return run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, check=check,
                **kwargs)
 
@@ -198,11 +198,10 @@ def project_env(project: Path, base: Path) -> Path:
     if key not in _PROJECT_ENVS:
         env_dir = base / f"project-env-{key}"
         bin_dir = make_venv(env_dir)
-        # hatchling and editables too: the editable install below skips build
-        # isolation, and hatchling needs editables to build an editable wheel.
+        # hatchling and editables (its editable-wheel helper) too: the editable
+        # install below skips build isolation.
         run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", "editables",
-             *deps],
-            timeout=1500)
+             *deps], timeout=1500)
         _PROJECT_ENVS[key] = env_dir
     env_dir = _PROJECT_ENVS[key]
     run([env_dir / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",
@@ -214,3 +213,54 @@ def project_env(project: Path, base: Path) -> Path:
 def envs_dir(tmp_path_factory) -> Path:
     """Where shared project virtualenvs live for this test session."""
     return tmp_path_factory.mktemp("envs")
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """`generated(**answers)`: a project rendered with --defaults plus answers, made once
+    per set of answers and shared by the session's tests (they must not modify it)."""
+    cache: dict[tuple, Path] = {}
+
+    def make(**answers) -> Path:
+        key = tuple(sorted((k, str(v)) for k, v in answers.items()))
+        if key not in cache:
+            cache[key] = generate(tmp_path_factory.mktemp("generated") / "proj", **answers)
+        return cache[key]
+
+    return make
+def git_env(home: Path, **config: str) -> dict[str, str]:
+    """Environment variables giving git only the given config, e.g. `user.name="Asha"`.
+
+    The machine's own ~/.gitconfig would otherwise leak into derived defaults.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    gitconfig = home / "gitconfig"
+    lines = []
+    for key, value in config.items():
+        section, _, name = key.partition("_")
+        lines.append(f"[{section}]\n\t{name} = {value}\n")
+    gitconfig.write_text("".join(lines))
+    return {"GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def template_repo(path: Path, tag: str) -> Path:
+    """A git repository of this template (copier.yml + template/), tagged `tag`.
+
+    It stands in for the template's repository on GitHub in update tests.
+    """
+    path.mkdir(parents=True)
+    shutil.copy2(REPO / "copier.yml", path / "copier.yml")
+    shutil.copytree(REPO / "template", path / "template",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    commit_all(path, f"Template {tag}")
+    run(["git", "tag", tag], cwd=path)
+    return path
+
+
+def commit_all(path: Path, message: str) -> None:
+    """git add -A and commit in `path` (initialising the repository if needed)."""
+    if not (path / ".git").exists():
+        run(["git", "init", "--quiet", "--initial-branch=main"], cwd=path)
+    run(["git", "add", "--all"], cwd=path)
+    run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit",
+         "--quiet", "--no-gpg-sign", "-m", message], cwd=path)
