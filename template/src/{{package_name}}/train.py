@@ -26,6 +26,7 @@ from .evaluate import (
     rounded,
 )
 from .features import build_preprocessor
+from .reference import save_reference
 
 
 def split(X, y, params: dict[str, Any]):
@@ -139,4 +140,5 @@ def train(params: dict[str, Any], output_dir: str | Path = "models") -> dict[str
         "library_versions": registry.library_versions(),
     }
     registry.save(model, metadata, output_dir)
+    save_reference(model, metadata, X_train, output_dir)  # what `make monitor` compares with
     return metadata
