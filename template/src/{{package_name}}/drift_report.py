@@ -67,7 +67,9 @@ def plot_column(check: dict[str, Any], reference: dict[str, Any], values: list) 
             color=CURRENT_COLOUR,
             label="logged requests",
         )
-        ax.set_xticks(x, names, rotation=20 if len(names) > 4 else 0)
+        labels = reference.get("labels", {})  # class names of predictions, if any
+        ticks = [f"{n} ({labels[n]})" if n in labels else n for n in names]
+        ax.set_xticks(x, ticks, rotation=20 if len(names) > 4 else 0)
         ax.set_ylabel("share of rows")
     ax.set_title(
         f"{check['name']}: PSI {check['psi']:.3f}, {check['test']} p-value {check['p_value']:.2g}"

@@ -81,7 +81,12 @@ def categorical_summary(values: Any, categories: list | None = None) -> dict[str
 
 
 def build_reference(
-    features: pd.DataFrame, predictions: list[Any], task: str, model_version: str, seed: int = 0
+    features: pd.DataFrame,
+    predictions: list[Any],
+    task: str,
+    model_version: str,
+    seed: int = 0,
+    class_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Summarise the training features and the model's predictions for them."""
     summary: dict[str, Any] = {}
@@ -93,6 +98,7 @@ def build_reference(
         prediction = numeric_summary(predictions, seed)
     else:
         prediction = categorical_summary(predictions)
+        prediction["labels"] = dict(class_names or {})  # e.g. {"1": "churns"}, for the plots
     return {
         "model_version": model_version,
         "rows": len(features),
@@ -117,6 +123,7 @@ def save_reference(model: Any, metadata: dict[str, Any], X_train: pd.DataFrame, 
         task=metadata["task"],
         model_version=metadata["model_version"],
         seed=metadata.get("params", {}).get("seed", 0),
+        class_names=metadata.get("class_names"),
     )
     path = Path(directory) / REFERENCE_FILE
     path.write_text(json.dumps(reference) + "\n", encoding="utf-8")
