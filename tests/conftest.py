@@ -197,8 +197,10 @@ def project_env(project: Path, base: Path) -> Path:
     if key not in _PROJECT_ENVS:
         env_dir = base / f"project-env-{key}"
         bin_dir = make_venv(env_dir)
-        # hatchling too: the editable install below skips build isolation.
-        run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", *deps],
+        # hatchling and editables (its editable-wheel helper) too: the editable
+        # install below skips build isolation, so they must be here already.
+        run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", "editables",
+             *deps],
             timeout=1500)
         _PROJECT_ENVS[key] = env_dir
     env_dir = _PROJECT_ENVS[key]
