@@ -141,7 +141,8 @@ PAGE = """<!doctype html>
 <p class="muted">{rows} logged request(s) compared with the training data of model
 <code>{version}</code>, checked at {checked_at}. A column drifts when PSI &ge; {psi_threshold}
 or its test's p-value &lt; {alpha:.2g} ({p_value} split over {checks} checks).
-Skipped: {corrupt} corrupt and {blank} blank log line(s).</p>
+Skipped: {corrupt} corrupt and {blank} blank log line(s).
+What PSI, KS and chi-square mean, and what to do next: docs/monitoring.md.</p>
 {warnings}
 <h2>Summary</h2>
 <table>
