@@ -15,6 +15,7 @@ import html
 import io
 import json
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import matplotlib
@@ -116,47 +117,48 @@ def markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-PAGE = """<!doctype html>
+# string.Template ($name placeholders) keeps the CSS braces readable.
+PAGE = Template("""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Drift report - model {version}</title>
+<title>Drift report - model $version</title>
 <style>
-  body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
-         padding: 0 1rem; color: #222; }}
-  table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; }}
-  th, td {{ border-bottom: 1px solid #ddd; padding: .4rem .6rem; text-align: left; }}
-  td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-  tr.drift td {{ background: #fdecea; }}
-  .verdict {{ font-size: 1.2rem; padding: .6rem 1rem; border-radius: .4rem; }}
-  .verdict.drift {{ background: #fdecea; }} .verdict.ok {{ background: #e8f5e9; }}
-  img {{ max-width: 100%; }}
-  .muted {{ color: #666; font-size: .9rem; }}
+  body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+         padding: 0 1rem; color: #222; }
+  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+  th, td { border-bottom: 1px solid #ddd; padding: .4rem .6rem; text-align: left; }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  tr.drift td { background: #fdecea; }
+  .verdict { font-size: 1.2rem; padding: .6rem 1rem; border-radius: .4rem; }
+  .verdict.drift { background: #fdecea; } .verdict.ok { background: #e8f5e9; }
+  img { max-width: 100%; }
+  .muted { color: #666; font-size: .9rem; }
 </style>
 </head>
 <body>
 <h1>Drift report</h1>
-<p class="verdict {verdict_class}">{verdict}</p>
-<p class="muted">{rows} logged request(s) compared with the training data of model
-<code>{version}</code>, checked at {checked_at}. A column drifts when PSI &ge; {psi_threshold}
-or its test's p-value &lt; {alpha:.2g} ({p_value} split over {checks} checks).
-Skipped: {corrupt} corrupt and {blank} blank log line(s).
+<p class="verdict $verdict_class">$verdict</p>
+<p class="muted">$rows logged request(s) compared with the training data of model
+<code>$version</code>, checked at $checked_at. A column drifts when PSI &ge; $psi_threshold
+or its test's p-value &lt; $alpha ($p_value split over $checks checks).
+Skipped: $corrupt corrupt and $blank blank log line(s).
 What PSI, KS and chi-square mean, and what to do next: docs/monitoring.md.</p>
-{warnings}
+$warnings
 <h2>Summary</h2>
 <table>
 <thead><tr><th>column</th><th>test</th><th>PSI</th><th>statistic</th><th>p-value</th>
 <th>mean (training &rarr; logged)</th><th>result</th></tr></thead>
 <tbody>
-{table}
+$table
 </tbody>
 </table>
 <h2>Plots</h2>
-{plots}
+$plots
 </body>
 </html>
-"""
+""")
 
 
 def render_html(summary: dict[str, Any], reference: dict[str, Any], columns: dict) -> str:
@@ -190,7 +192,7 @@ def render_html(summary: dict[str, Any], reference: dict[str, Any], columns: dic
             )
     warnings = "".join(f"<p>Warning: {html.escape(w)}</p>" for w in summary["warnings"])
     settings, log = summary["settings"], summary["log"]
-    return PAGE.format(
+    return PAGE.substitute(
         version=html.escape(str(summary["model_version"])),
         verdict_class="drift" if summary["drift"] else "ok",
         verdict=(
@@ -201,7 +203,7 @@ def render_html(summary: dict[str, Any], reference: dict[str, Any], columns: dic
         rows=log["rows_compared"],
         checked_at=summary["checked_at"],
         psi_threshold=settings["psi_threshold"],
-        alpha=settings["p_value_per_check"],
+        alpha=f"{settings['p_value_per_check']:.2g}",
         p_value=settings["p_value"],
         checks=len(_rows(summary)),
         corrupt=log["corrupt_lines"],
