@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -29,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+DEFAULT_PATH = "logs/predictions.jsonl"
 
 
 class PredictionLog:
@@ -100,3 +103,14 @@ class PredictionLog:
             if older.exists():
                 older.replace(f"{self.path}.{index + 1}")
         self.path.replace(f"{self.path}.1")
+
+
+class PredictionLogger:
+    """Log one record at a time to $PREDICTION_LOG (scripts and tests use this)."""
+
+    def __init__(self, path: str | Path | None = None):
+        self._log = PredictionLog(path or os.environ.get("PREDICTION_LOG", DEFAULT_PATH))
+        self.path = self._log.path
+
+    def record(self, features: dict[str, Any], prediction: Any, model_version: str) -> None:
+        self._log.write([features], [{"prediction": prediction}], model_version, uuid.uuid4().hex)
