@@ -23,6 +23,14 @@ class InvalidInput(ValueError):
         self.field = field
 
 
+def _is_finite(value: int | float) -> bool:
+    """True for ordinary numbers; False for NaN, Infinity and ints too big for a float."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # e.g. 10**400 parses as a Python int
+        return False
+
+
 class Predictor:
     """A loaded model plus the metadata that describes what it accepts."""
 
@@ -46,10 +54,11 @@ class Predictor:
         """Return the record if it fits the schema, else raise InvalidInput.
 
         Rules: every feature present, no unknown ones; numbers must be real,
-        finite numbers (no strings, booleans, NaN or Infinity); categories
-        must be ones seen in training. Numbers outside the training range are
-        accepted, because the model can still answer, but reported in
-        `warnings` since such predictions deserve less trust.
+        finite numbers (no strings, booleans, NaN or Infinity), and whole
+        numbers where the feature is an integer; categories must be ones seen
+        in training. Numbers outside the training range are accepted, because
+        the model can still answer, but reported in `warnings` since such
+        predictions deserve less trust.
         """
         if not isinstance(record, dict):
             raise InvalidInput("features must be a JSON object of name: value", "features")
@@ -68,8 +77,10 @@ class Predictor:
                     )
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise InvalidInput(f"{name} must be a number, got {value!r}", name)
-            elif not math.isfinite(value):
+            elif not _is_finite(value):
                 raise InvalidInput(f"{name} must be a finite number, got {value!r}", name)
+            elif rule["type"] == "integer" and value != int(value):
+                raise InvalidInput(f"{name} must be a whole number, got {value!r}", name)
         return record
 
     def out_of_range(self, record: dict[str, Any]) -> list[str]:
@@ -83,6 +94,9 @@ class Predictor:
     def predict(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Predict for checked records; one result dict per record."""
         frame = pd.DataFrame([self.check(record) for record in records], columns=list(self.schema))
+        # Huge JSON integers would make an "object" column; the model wants floats.
+        numeric = [name for name, rule in self.schema.items() if rule["type"] != "category"]
+        frame[numeric] = frame[numeric].astype("float64")
         results: list[dict[str, Any]] = []
         if self.task == "regression":
             for value in self.model.predict(frame):

@@ -1,0 +1,69 @@
+"""Prometheus metrics: what the service does, in numbers a dashboard can plot.
+
+Exposed at `GET /metrics` in Prometheus' text format:
+
+    http_requests_total{endpoint, method, status}   requests answered
+    http_request_duration_seconds{endpoint}          latency histogram
+    predictions_total{prediction}                    predictions by class
+                                                     (or by value range for regression)
+
+Gunicorn runs several worker processes, each with its own memory. So that
+`/metrics` shows the totals of *all* workers (not of whichever worker answered
+the scrape), gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR: every worker then
+writes its numbers to files there and `/metrics` adds them up. Without that
+variable (tests, `flask run`) the numbers of the one process are shown.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+REQUESTS = Counter(
+    "http_requests_total",
+    "HTTP requests answered, by endpoint, method and status code.",
+    ["endpoint", "method", "status"],
+)
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "Time to answer a request, by endpoint.",
+    ["endpoint"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+PREDICTIONS = Counter(
+    "predictions_total",
+    "Predictions made, by predicted class (classification) or value range (regression).",
+    ["prediction"],
+)
+
+
+def prediction_bucket(value: float, edges: list[float]) -> str:
+    """Name the range a regression prediction falls into, e.g. "100-150".
+
+    Counting exact float values would create a new time series per request;
+    a few fixed ranges (quartiles of the training target) keep it small.
+    """
+    lower = "-inf"
+    for edge in edges:
+        if value < edge:
+            return f"{lower}-{edge:g}"
+        lower = f"{edge:g}"
+    return f"{lower}-inf"
+
+
+def render() -> tuple[bytes, str]:
+    """The metrics page and its content type, summed over workers when needed."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
