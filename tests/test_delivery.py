@@ -156,8 +156,32 @@ def test_compose_runs_the_image_locally_with_make_up_and_down(projects):
     assert api["build"] == "."
     assert api["ports"] == ["127.0.0.1:${PORT:-8080}:8080"]
     makefile = (project / "Makefile").read_text()
-    assert re.search(r"^up:.*\n\t.*docker compose up --build --detach", makefile, re.M)
-    assert re.search(r"^down:.*\n\tdocker compose down", makefile, re.M)
+    assert "\nCOMPOSE ?= docker compose\n" in makefile
+    assert re.search(r"^up:.*\n\tPORT=\$\(PORT\) \$\(COMPOSE\) up --build --detach$", makefile, re.M)
+    assert re.search(r"^down:.*\n\t\$\(COMPOSE\) down$", makefile, re.M)
+
+
+@pytest.mark.slow
+@pytest.mark.container
+def test_make_up_drives_a_real_compose(tmp_path):
+    """`make up` through a real compose implementation, in dry-run mode (no image build)."""
+    docker = require_tool("docker")
+    require_tool("make")
+    project = generate(tmp_path / "composed")
+    env = {**os.environ, "PATH": f"{os.path.dirname(docker)}:{os.environ['PATH']}"}
+    try:
+        result = run(["make", "up", "PORT=18123", "COMPOSE=docker compose --dry-run"],
+                     cwd=project, env=env, timeout=600)
+    finally:
+        # The dry run still creates the project's volume and network: remove them.
+        run([docker, "volume", "rm", "composed_logs"], check=False)
+        run([docker, "network", "rm", "composed_default"], check=False)
+    out = result.stdout + result.stderr
+    assert "build -t customer-churn-predictor:latest" in out
+    (run_line,) = [line for line in out.splitlines() if " run --name=" in line]
+    assert "-p 127.0.0.1:18123:8080" in run_line
+    assert "composed_logs:/app/logs" in run_line
+    assert run_line.rstrip().endswith("customer-churn-predictor:latest")
 
 
 # ------------------------------------------------------------------ security
