@@ -157,7 +157,8 @@ def test_compose_runs_the_image_locally_with_make_up_and_down(projects):
     assert api["ports"] == ["127.0.0.1:${PORT:-8080}:8080"]
     makefile = (project / "Makefile").read_text()
     assert "\nCOMPOSE ?= docker compose\n" in makefile
-    assert re.search(r"^up:.*\n\tPORT=\$\(PORT\) \$\(COMPOSE\) up --build --detach$", makefile, re.M)
+    up = r"^up:.*\n\tPORT=\$\(PORT\) \$\(COMPOSE\) up --build --detach$"
+    assert re.search(up, makefile, re.M)
     assert re.search(r"^down:.*\n\t\$\(COMPOSE\) down$", makefile, re.M)
 
 
