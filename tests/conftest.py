@@ -133,7 +133,7 @@ class Server:
         self.log.close()
 
 
-def post_json(url: str, body: bytes) -> tuple[int, dict]:
+def post_json(url: str, body: bytes, timeout: float = 60) -> tuple[int, dict]:
     import json
     import urllib.error
 
@@ -141,7 +141,8 @@ def post_json(url: str, body: bytes) -> tuple[int, dict]:
         url, data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        # Generous: a loaded 2-core CI machine makes the first request slow.
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
