@@ -32,6 +32,17 @@ ACTION_MAJORS = {
     "google-github-actions/setup-gcloud": "v3",
     "google-github-actions/deploy-cloudrun": "v3",
     "azure/login": "v3",
+    # The documentation site's workflow (docs.yml, option docs_site).
+    "actions/upload-pages-artifact": "v5",
+    "actions/deploy-pages": "v5",
+}
+
+# The only write scopes a job may hold, by workflow and job. id-token (OIDC)
+# is for deploy jobs alone: the cloud deploy, and GitHub Pages, whose deploy
+# action authenticates with OIDC too.
+WRITE_SCOPES = {
+    ("deploy.yml", "deploy"): {"id-token"},
+    ("docs.yml", "deploy"): {"id-token", "pages"},
 }
 
 # Variables each deploy workflow needs before it deploys.
@@ -244,18 +255,28 @@ def test_workflows_have_no_secret_and_least_privilege(projects, cloud):
         assert plaintext_secrets(text) == [], name
         # OIDC only: no workflow reads a stored secret at all.
         assert "secrets." not in text, name
-        # Nothing is granted by default; each job asks for what it needs.
-        assert workflow["permissions"] == {}, name
+        # Nothing is written by default; each job asks for what it needs.
+        top = workflow["permissions"] or {}
+        assert all(level != "write" for level in top.values()), f"{name}: top level {top}"
         for job_name, job in workflow["jobs"].items():
             assert "permissions" in job, f"{name}: job {job_name} sets no permissions"
-            wants_token = (job["permissions"] or {}).get("id-token") == "write"
-            assert wants_token == (name == "deploy.yml" and job_name == "deploy"), (
-                f"{name}: only the deploy job may ask for id-token: write ({job_name})"
+            granted = job["permissions"] or {}
+            writes = {scope for scope, level in granted.items() if level == "write"}
+            assert writes <= WRITE_SCOPES.get((name, job_name), set()), (
+                f"{name}: {job_name} asks for write access to {sorted(writes)}"
             )
-            for scope, level in (job["permissions"] or {}).items():
-                assert (scope, level) in {("contents", "read"), ("id-token", "write")}, (
-                    f"{name}: {job_name} asks for {scope}: {level}"
-                )
+            assert set(granted.values()) <= {"read", "write"}
+            if "id-token" in writes:
+                # OIDC only where a deploy happens, in a GitHub environment.
+                assert "environment" in job, f"{name}: {job_name}"
+    ci = workflows(projects[cloud])["ci.yml"]
+    assert all("id-token" not in (job["permissions"] or {}) for job in ci["jobs"].values())
+    if cloud != "none":
+        deploy = workflows(projects[cloud])["deploy.yml"]
+        assert deploy["permissions"] == {}
+        assert deploy["jobs"]["deploy"]["permissions"] == {"contents": "read",
+                                                          "id-token": "write"}
+        assert deploy["jobs"]["check-setup"]["permissions"] == {}
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
