@@ -35,6 +35,8 @@ ACTION_MAJORS = {
     # The documentation site's workflow (docs.yml, option docs_site).
     "actions/upload-pages-artifact": "v5",
     "actions/deploy-pages": "v5",
+    # The drift monitor's workflow (monitor.yml) keeps its report as an artefact.
+    "actions/upload-artifact": "v7",
 }
 
 # The only write scopes a job may hold, by workflow and job. id-token (OIDC)
@@ -43,6 +45,7 @@ ACTION_MAJORS = {
 WRITE_SCOPES = {
     ("deploy.yml", "deploy"): {"id-token"},
     ("docs.yml", "deploy"): {"id-token", "pages"},
+    ("monitor.yml", "drift"): {"issues"},  # opens the drift issue
 }
 
 # Variables each deploy workflow needs before it deploys.
@@ -206,7 +209,7 @@ SECRET_PATTERNS = [
 SECRET_KEYS = re.compile(
     r"(password|passwd|secret|token|api[-_]?key|access[-_]?key|credentials?|creds)$", re.I
 )
-EXPRESSION = re.compile(r"^\$\{\{\s*(vars|secrets|steps|env|needs)\.[\w.-]+\s*\}\}$")
+EXPRESSION = re.compile(r"^\$\{\{\s*(vars|secrets|steps|env|needs|github)\.[\w.-]+\s*\}\}$")
 
 
 def plaintext_secrets(text: str) -> list[str]:
