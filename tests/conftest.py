@@ -26,6 +26,11 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", help="also run slow tests (CI does)")
+    parser.addoption(
+        "--matrix", choices=["pairwise", "full"], default="pairwise",
+        help="option combinations tests/test_matrix.py renders and checks: all pairs (CI) "
+             "or the full product of copier.yml's choice and bool questions",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -197,8 +202,10 @@ def project_env(project: Path, base: Path) -> Path:
     if key not in _PROJECT_ENVS:
         env_dir = base / f"project-env-{key}"
         bin_dir = make_venv(env_dir)
-        # hatchling too: the editable install below skips build isolation.
-        run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", *deps],
+        # hatchling (and editables, which its editable wheels need) too: the
+        # editable install below skips build isolation.
+        run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", "editables",
+             *deps],
             timeout=1500)
         _PROJECT_ENVS[key] = env_dir
     env_dir = _PROJECT_ENVS[key]
