@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,30 @@ def check_destination(dest: Path) -> str | None:
     return None
 
 
+@contextmanager
+def _stable_draft_commit(src: Path):
+    """Date copier's draft commit of a dirty source checkout like its parent commit.
+
+    copier commits uncommitted template edits in a scratch clone and writes
+    that commit's id as `_commit` in .copier-answers.yml. Dated "now", the id
+    would change on every run; dated like HEAD, the same edits give the same
+    id, so the same answers always render a byte-identical project.
+    """
+    if not (src / ".git").exists():
+        yield
+        return
+    from plumbum import local  # copier runs git through plumbum's environment
+
+    date = subprocess.run(
+        ["git", "log", "-1", "--format=%cI", "HEAD"], cwd=src, capture_output=True, text=True
+    ).stdout.strip()
+    if not date:
+        yield
+        return
+    with local.env(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date):
+        yield
+
+
 def render(answers: dict[str, Any], dest: Path, *, src: Path | None = None) -> Path:
     """Render the template with `answers` into `dest`.
 
@@ -55,7 +81,7 @@ def render(answers: dict[str, Any], dest: Path, *, src: Path | None = None) -> P
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
         out = staging / dest.name
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _stable_draft_commit(src):
             # Rendering a source checkout's uncommitted edits is what we want here.
             warnings.filterwarnings("ignore", message="Dirty template changes")
             run_copy(
