@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, roadmap
 
 EXIT_BAD_INPUT = 2
 
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="set one answer; repeatable; wins over --answers")
     new.add_argument("--no-git", action="store_true",
                      help="do not run git init and make the first commit")
+    roadmap.add_parser(commands)
     return parser
 
 
@@ -47,5 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         from generator.new import run_new
 
         return run_new(args)
+    if args.command == "roadmap":
+        return roadmap.run_roadmap(args)
     parser.print_help()
     return 0

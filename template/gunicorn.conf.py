@@ -11,5 +11,8 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8080')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = 30
 graceful_timeout = 10
+# gunicorn 24+ opens a control socket in $HOME by default; the service does
+# not use it, and the container's user has no home directory.
+control_socket_disable = True
 accesslog = "-"  # access log to stdout, where containers collect logs
 errorlog = "-"

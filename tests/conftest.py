@@ -138,7 +138,7 @@ class Server:
         self.log.close()
 
 
-def post_json(url: str, body: bytes) -> tuple[int, dict]:
+def post_json(url: str, body: bytes, timeout: float = 60) -> tuple[int, dict]:
     import json
     import urllib.error
 
@@ -146,7 +146,8 @@ def post_json(url: str, body: bytes) -> tuple[int, dict]:
         url, data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        # Generous: a loaded 2-core CI machine makes the first request slow.
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
@@ -202,11 +203,10 @@ def project_env(project: Path, base: Path) -> Path:
     if key not in _PROJECT_ENVS:
         env_dir = base / f"project-env-{key}"
         bin_dir = make_venv(env_dir)
-        # hatchling (and editables, which its editable wheels need) too: the
-        # editable install below skips build isolation.
+        # hatchling and editables (its editable-wheel helper) too: the editable
+        # install below skips build isolation.
         run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", "editables",
-             *deps],
-            timeout=1500)
+             *deps], timeout=1500)
         _PROJECT_ENVS[key] = env_dir
     env_dir = _PROJECT_ENVS[key]
     run([env_dir / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",
@@ -218,3 +218,18 @@ def project_env(project: Path, base: Path) -> Path:
 def envs_dir(tmp_path_factory) -> Path:
     """Where shared project virtualenvs live for this test session."""
     return tmp_path_factory.mktemp("envs")
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """`generated(**answers)`: a project rendered with --defaults plus answers, made once
+    per set of answers and shared by the session's tests (they must not modify it)."""
+    cache: dict[tuple, Path] = {}
+
+    def make(**answers) -> Path:
+        key = tuple(sorted((k, str(v)) for k, v in answers.items()))
+        if key not in cache:
+            cache[key] = generate(tmp_path_factory.mktemp("generated") / "proj", **answers)
+        return cache[key]
+
+    return make

@@ -1,0 +1,122 @@
+"""Write docs/questions.md, the reference of every question, from copier.yml.
+
+copier.yml is the only place a question is defined; this page is generated
+from it so the two cannot drift apart (tests/test_docs.py fails when they do).
+
+    python -m generator.docs           # rewrite docs/questions.md
+    python -m generator.docs --check   # exit 1 if it is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import sys
+from pathlib import Path
+
+from generator.questions import MISSING, Questionnaire
+
+REPO = Path(__file__).resolve().parent.parent
+OUTPUT = REPO / "docs" / "questions.md"
+_SECTION = re.compile(r"^# -{5,}\s*(.+?)\s*$")
+_RULE = re.compile(r"%\}(.*?)(?=\{%|$)", re.S)
+_EXPRESSION = re.compile(r"\{\{\s*(\w+)[^}]*\}\}")
+
+
+def sections(copier_yml: Path) -> dict[str, str]:
+    """Question key -> the `# ---- Section` comment it sits under in copier.yml."""
+    result: dict[str, str] = {}
+    current = "Questions"
+    for line in copier_yml.read_text(encoding="utf-8").splitlines():
+        match = _SECTION.match(line)
+        if match:
+            current = match.group(1)
+        elif re.match(r"^[a-z][a-z0-9_]*:", line):
+            result[line.split(":", 1)[0]] = current
+    return result
+
+
+def rules(validator: str) -> list[str]:
+    """The messages a validator can give, e.g. "must not be empty"."""
+    found = (_EXPRESSION.sub(r"<\1>", m).strip() for m in _RULE.findall(validator or ""))
+    return [m for m in found if m]
+
+
+def _code(value) -> str:
+    if isinstance(value, bool):
+        value = str(value).lower()
+    text = value if isinstance(value, str) else str(value)
+    return "`" + text.replace("`", "'") + "`"
+
+
+def render(copier_yml: Path) -> str:
+    questionnaire = Questionnaire(copier_yml)
+    where = sections(copier_yml)
+    defaults = questionnaire.resolve({})
+    lines = [
+        "# Questions and options",
+        "",
+        "<!-- Generated from copier.yml by `python -m generator.docs`; do not edit by hand. -->",
+        "",
+        "`mlops-portfolio new` asks these questions in this order. Give any of them",
+        "on the command line with `--set key=value`, or in a YAML file with",
+        "`--answers FILE`; `--defaults` takes the default of every one you do not give.",
+        "Every answer is checked by the same rules, however it arrives.",
+        "",
+        "| Question | Default with `--defaults` |",
+        "|---|---|",
+    ]
+    for q in questionnaire.questions:
+        derived = isinstance(q.default, str) and "{{" in q.default
+        # A derived default (the slug, this year) is described, not computed: the page
+        # must not change when the clock does.
+        value = "computed when you run `new`" if derived else _code(defaults.get(q.key, ""))
+        lines.append(f"| [`{q.key}`](#{q.key}) | {value} |")
+    section = None
+    for q in questionnaire.questions:
+        if where.get(q.key) != section:
+            section = where.get(q.key)
+            lines += ["", f"## {section}"]
+        lines += ["", f"### {q.key}", "", q.help, ""]
+        lines.append(f"- Type: {'yes/no' if q.type == 'bool' else q.type}")
+        if q.default is not MISSING:
+            if isinstance(q.default, str) and "{{" in q.default:
+                lines.append(f"- Default: computed when you run `new`: {_code(q.default)}")
+            else:
+                lines.append(f"- Default: {_code(q.default)}")
+        if q.choices:
+            lines.append("- Choices:")
+            lines += [f"    - {_code(value)}: {label}" for label, value in q.choices.items()]
+        for rule in rules(q.validator):
+            lines.append(f"- Rule: {rule}")
+        if q.choices:
+            example = next(iter(q.choices.values()))
+        elif q.type == "bool":
+            example = "false" if defaults.get(q.key) else "true"
+        elif isinstance(q.default, str) and "{{" not in q.default:
+            example = q.default
+        else:
+            continue
+        lines.append(f"- Example: `--set {shlex.quote(f'{q.key}={example}')}`")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.docs", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 if docs/questions.md is stale")
+    args = parser.parse_args(argv)
+    text = render(REPO / "copier.yml")
+    if args.check:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else ""
+        if current != text:
+            print(f"{OUTPUT} is out of date: run `python -m generator.docs`", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
