@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -24,8 +25,9 @@ def test_pre_commit_passes_on_a_fresh_repo_and_fails_on_a_slip(
     result = run([pre_commit, "run", "--all-files", "--show-diff-on-failure"], cwd=dest,
                  env=env)
     assert "Failed" not in result.stdout
-    for hook in ["ruff check", "ruff format", "trim trailing whitespace", "check YAML syntax"]:
-        assert f"{hook}." in result.stdout and "Passed" in result.stdout, result.stdout
+    for hook in ["ruff check (lint, import order)", "ruff format", "trim trailing whitespace",
+                 "end files with one newline", "check YAML syntax", "check TOML syntax"]:
+        assert re.search(rf"^{re.escape(hook)}\.+Passed$", result.stdout, re.M), result.stdout
 
     # A badly formatted file with trailing spaces is caught (and fixed) by the hooks.
     (dest / "scripts" / "sloppy.py").write_text("import os,sys  \nx = {  'a':1 }\n")
