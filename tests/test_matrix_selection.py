@@ -30,8 +30,10 @@ def covered_pairs(rows) -> set:
 def test_every_choice_and_bool_question_of_copier_yml_is_an_option():
     config = yaml.safe_load((REPO / "copier.yml").read_text())
     expected = [
-        key for key, spec in config.items()
-        if not key.startswith("_") and isinstance(spec, dict)
+        key
+        for key, spec in config.items()
+        if not key.startswith("_")
+        and isinstance(spec, dict)
         and (spec.get("choices") or spec.get("type") == "bool")
     ]
     space = OptionSpace()
@@ -56,7 +58,8 @@ def test_pairwise_is_deterministic():
 
 def test_new_options_and_follow_ups_are_picked_up_from_copier_yml(tmp_path):
     copier_yml = tmp_path / "copier.yml"
-    copier_yml.write_text(textwrap.dedent("""\
+    copier_yml.write_text(
+        textwrap.dedent("""\
         _subdirectory: template
         project_name:
           type: str
@@ -80,10 +83,16 @@ def test_new_options_and_follow_ups_are_picked_up_from_copier_yml(tmp_path):
         docs_site:
           type: bool
           default: true
-        """))
+        """)
+    )
     space = OptionSpace(copier_yml)
-    assert space.keys == ["use_case", "cloud_provider", "include_kubernetes", "registry",
-                          "docs_site"]
+    assert space.keys == [
+        "use_case",
+        "cloud_provider",
+        "include_kubernetes",
+        "registry",
+        "docs_site",
+    ]
     rows = space.pairwise()
     assert covered_pairs(rows) == feasible_pairs(space)
     # A follow-up is not asked when its `when:` is false, and its pairs with
@@ -95,8 +104,40 @@ def test_new_options_and_follow_ups_are_picked_up_from_copier_yml(tmp_path):
 
 
 def test_rows_become_cli_answers_and_readable_ids():
-    row = {"use_case": "wine", "cloud_provider": "gcp", "include_jenkins": True,
-           "registry": NOT_ASKED}
-    assert as_set_options(row) == ["--set", "use_case=wine", "--set", "cloud_provider=gcp",
-                                   "--set", "include_jenkins=true"]
+    row = {
+        "use_case": "wine",
+        "cloud_provider": "gcp",
+        "include_jenkins": True,
+        "registry": NOT_ASKED,
+    }
+    assert as_set_options(row) == [
+        "--set",
+        "use_case=wine",
+        "--set",
+        "cloud_provider=gcp",
+        "--set",
+        "include_jenkins=true",
+    ]
     assert row_id(row) == "wine-gcp-include_jenkins=y"
+
+
+def test_behaviour_key_ignores_only_what_train_and_test_cannot_read(tmp_path):
+    from test_matrix import behaviour_key
+
+    def project(name, license_text="MIT", readme="# A", test="def test_a(): pass\n"):
+        root = tmp_path / name
+        (root / "tests").mkdir(parents=True)
+        (root / "tests" / "test_a.py").write_text(test)
+        (root / "LICENSE").write_text(license_text)
+        (root / "README.md").write_text(readme)
+        (root / "pyproject.toml").write_text(f'[project]\nlicense = "{license_text}"\n')
+        return root
+
+    base = behaviour_key(project("base"))
+    assert behaviour_key(project("licence", license_text="Apache-2.0", readme="# B")) == base
+    assert behaviour_key(project("test", test="def test_b(): pass\n")) != base
+    # A test that reads README.md makes README.md part of the key.
+    reads = "def test_a(): open('README.md')\n"
+    assert behaviour_key(project("r1", test=reads)) != behaviour_key(
+        project("r2", test=reads, readme="# B")
+    )
