@@ -7,7 +7,6 @@ copier, rich and questionary are imported when a command needs them.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from generator import __version__, roadmap
@@ -38,6 +37,42 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--no-git", action="store_true",
                      help="do not run git init and make the first commit")
     roadmap.add_parser(commands)
+    push = new.add_mutually_exclusive_group()
+    push.add_argument("--push", dest="push", action="store_true", default=None,
+                      help="create the GitHub repository with gh and push, without asking")
+    push.add_argument("--no-push", dest="push", action="store_false",
+                      help="do not push; print nothing about pushing")
+    new.add_argument("--template", metavar="URL-OR-PATH",
+                     help="render another copy of the template (a git URL or a directory) "
+                          "instead of the one in this package")
+    new.add_argument("--vcs-ref", metavar="REF",
+                     help="with --template: the git tag or commit to use (default: newest tag)")
+
+    update = commands.add_parser(
+        "update",
+        help="merge a newer template version into a generated project",
+        description="Bring a newer template version into a project made by mlops-portfolio. "
+                    "A three-way merge keeps your own edits; review the result with git diff.",
+    )
+    update.add_argument("path", metavar="PATH", nargs="?", default=".",
+                        help="the generated project (default: the current directory)")
+    update.add_argument("--template", metavar="URL-OR-PATH",
+                        help="where the template's git repository is, if not where the "
+                             "answers file says (recorded for next time)")
+    update.add_argument("--to", metavar="REF",
+                        help="the template version (git tag or commit) to update to "
+                             "(default: the newest tag)")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that git, Python, make, docker, gh and your cloud's CLI are installed",
+        description="Check the tools a generated project uses and say how to install "
+                    "what is missing, on Linux, macOS and Windows.",
+    )
+    doctor.add_argument("path", metavar="PATH", nargs="?", default=".",
+                        help="a generated project, to check its cloud's CLI (default: .)")
+    doctor.add_argument("--cloud", choices=["aws", "gcp", "azure", "none"],
+                        help="the cloud whose CLI to check (default: the project's)")
     return parser
 
 
@@ -50,5 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         return run_new(args)
     if args.command == "roadmap":
         return roadmap.run_roadmap(args)
+    if args.command == "update":
+        from generator.update import run_update
+
+        return run_update(args)
+    if args.command == "doctor":
+        from generator.doctor import run_doctor
+
+        return run_doctor(args)
     parser.print_help()
     return 0

@@ -1,7 +1,8 @@
-"""`mlops-portfolio new DEST`: ask, check, render, then make the first commit."""
+"""`mlops-portfolio new DEST`: ask, check, confirm, write all or nothing, then push."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -11,12 +12,14 @@ from typing import Any
 from generator.questions import (
     AnswerError,
     Questionnaire,
+    git_identity,
     load_answers_file,
     parse_assignments,
 )
-from generator.render import check_destination, render, template_root
+from generator.render import check_destination, render, template_source
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def fail(console, problems: list[str]) -> int:
@@ -25,23 +28,72 @@ def fail(console, problems: list[str]) -> int:
     return EXIT_BAD_INPUT
 
 
-def git_first_commit(dest: Path, answers: dict[str, Any]) -> bool:
-    """git init and commit everything, as the author given in the answers."""
-    if shutil.which("git") is None:
-        return False
-    author = [
-        "-c", f"user.name={answers['author_name']}",
-        "-c", f"user.email={answers['author_email']}",
-    ]
-    steps = [
-        ["git", "init", "--quiet", "--initial-branch=main"],
-        ["git", "add", "--all"],
-        ["git", *author, "commit", "--quiet", "--no-verify",
-         "-m", f"Initial commit: {answers['project_name']} from mlops-portfolio"],
-    ]
-    for step in steps:
-        subprocess.run(step, cwd=dest, check=True, capture_output=True)
-    return True
+def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) -> dict | None:
+    """Answers from --answers/--set, and from the user at a terminal; None if they cancel."""
+    given: dict[str, Any] = {}
+    if args.answers:
+        given.update(load_answers_file(args.answers))
+    given.update(parse_assignments(args.assign))
+    if not interactive:
+        # Scripts and CI: what was not given takes its default.
+        return questionnaire.resolve(given)
+
+    from generator.prompts import Cancelled, asker, confirm
+    from generator.report import summary_table
+
+    ask = None
+    try:
+        while True:
+            ask = asker(questionnaire, out, previous=ask)
+            answers = questionnaire.resolve(given, ask=ask)
+            out.print(summary_table(questionnaire, answers))
+            if confirm(f"Create the project in {args.dest} with these answers?"):
+                return answers
+            out.print("Then let's go through the questions again; "
+                      "your answers are the defaults now.")
+            ask.answers.update(answers)  # also those from --answers/--set
+            given = {}
+    except Cancelled:
+        return None
+
+
+def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool) -> None:
+    """Push with gh when it is logged in and wanted; otherwise print how to push."""
+    from generator.publish import gh_create_command, gh_status, push_commands, push_with_gh
+
+    if args.push is False:
+        return
+    problem = gh_status()
+    if problem is None:
+        wanted = args.push
+        if wanted is None and interactive:
+            from generator.prompts import Cancelled, confirm
+
+            shown = " ".join(gh_create_command(answers)[:4]) + " --public ..."
+            try:
+                wanted = confirm(f"Create the public GitHub repository and push now? ({shown})")
+            except Cancelled:
+                wanted = False
+        if wanted:
+            with out.status("Creating the GitHub repository and pushing..."):
+                result = push_with_gh(dest, answers)
+            if result.returncode == 0:
+                url = result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
+                out.print(f"[bold green]Pushed[/] to GitHub {url}".rstrip())
+                return
+            out.print(f"[yellow]gh repo create failed:[/] {result.stderr.strip()}",
+                      highlight=False)
+    elif args.push:
+        out.print(f"[yellow]Cannot push for you:[/] {problem}.")
+    out.print()
+    out.print("[bold]Put it on GitHub:[/]")
+    out.print(f"  1. Create an empty repository named [bold]{answers['project_slug']}[/] "
+              "at https://github.com/new\n"
+              f"     (owner {answers['github_username']}; add no README, licence or "
+              ".gitignore: your project has them).", highlight=False, soft_wrap=True)
+    out.print("  2. Push your first commit:", highlight=False)
+    for command in push_commands(str(args.dest), answers):
+        out.print(f"     {command}", highlight=False, soft_wrap=True)
 
 
 def run_new(args) -> int:
@@ -49,51 +101,91 @@ def run_new(args) -> int:
 
     console = Console(stderr=True)
     out = Console()
-    questionnaire = Questionnaire(template_root() / "copier.yml")
 
     # Refuse a bad DEST before asking anything; never touch what is there.
     reason = check_destination(args.dest)
-    if reason:
-        return fail(console, [f"DEST: {reason}"])
-
+    dest_problems = [f"DEST: {reason}"] if reason else []
+    interactive = not args.defaults and sys.stdin.isatty()
+    if dest_problems and interactive:
+        return fail(console, dest_problems)
+    if not interactive and not (args.defaults or args.answers or args.assign):
+        return fail(console, [
+            *dest_problems,
+            "no terminal to ask questions in: use --defaults, --answers FILE or --set",
+        ])
     try:
-        given: dict[str, Any] = {}
-        if args.answers:
-            given.update(load_answers_file(args.answers))
-        given.update(parse_assignments(args.assign))
-        interactive = not args.defaults and sys.stdin.isatty()
-        if not interactive and not (args.defaults or args.answers or args.assign):
-            return fail(console, [
-                "no terminal to ask questions in: use --defaults, --answers FILE or --set"
-            ])
-        if not interactive:
-            # Scripts and CI: what was not given takes its default.
-            answers = questionnaire.resolve(given)
-        else:
-            from generator.prompts import Cancelled, asker
-
+        with template_source(args.template, args.vcs_ref) as source:
+            questionnaire = Questionnaire(source.copier_yml, environment=git_identity())
             try:
-                answers = questionnaire.resolve(given, ask=asker(questionnaire))
-            except Cancelled:
+                answers = collect_answers(args, questionnaire, out, interactive)
+            except AnswerError as error:
+                return fail(console, dest_problems + error.problems)
+            if dest_problems:  # reported with the answers' problems, all at once
+                return fail(console, dest_problems)
+            if answers is None:
                 console.print("Cancelled; nothing was written.")
-                return 130
-    except AnswerError as error:
-        return fail(console, error.problems)
+                return EXIT_INTERRUPTED
+            if not interactive:
+                from generator.report import summary_table
 
-    try:
-        with console.status("Writing your project..."):
-            dest = render(answers, args.dest)
+                out.print(summary_table(questionnaire, answers))
+            return write(args, source, answers, out, console, interactive)
+    except (FileNotFoundError, subprocess.CalledProcessError) as error:
+        detail = getattr(error, "stderr", "") or ""
+        return fail(console, [f"{error}{(': ' + detail.strip()) if detail else ''}"])
     except KeyboardInterrupt:
         console.print("Interrupted; nothing was written.")
-        return 130
+        return EXIT_INTERRUPTED
 
-    committed = False if args.no_git else git_first_commit(dest, answers)
-    out.print(f"[bold green]Created[/] {dest}" + (" (git repository, first commit made)"
-                                                  if committed else ""))
-    out.print("Next steps:")
-    out.print(f"  cd {args.dest}")
-    out.print("  make setup     # create .venv and install the project")
-    out.print("  make train     # train, evaluate and save the model")
-    out.print("  make test      # run the tests")
-    out.print("  make serve     # serve predictions on http://127.0.0.1:8080")
+
+def write(args, source, answers, out, console, interactive: bool) -> int:
+    from generator.publish import git_first_commit
+    from generator.report import count_files, file_tree
+
+    # A DEST made meanwhile (e.g. by another program) is still never touched.
+    reason = check_destination(args.dest)
+    if reason:
+        return fail(console, [f"DEST: {reason}"])
+    def finish(project: Path) -> None:
+        out.print("  [green]✓[/] Rendered the template")
+        if args.no_git:
+            return
+        if shutil.which("git") is None:
+            out.print("  [yellow]![/] git is not installed, so there is no git repository yet "
+                      "(see: mlops-portfolio doctor)")
+            return
+        git_first_commit(project, answers)
+        out.print("  [green]✓[/] Made the first git commit (branch main)")
+
+    try:
+        with out.status("Writing your project...") as status:
+            dest = render(answers, args.dest, source=source, finish=finish,
+                          step=lambda name: status.update(f"{name}..."))
+    except KeyboardInterrupt:
+        console.print("Interrupted; nothing was written.")
+        return EXIT_INTERRUPTED
+    except subprocess.CalledProcessError as error:
+        stderr = error.stderr.decode() if isinstance(error.stderr, bytes) else error.stderr
+        return fail(console, [f"{' '.join(error.cmd[:2])} failed; nothing was written: "
+                              f"{(stderr or '').strip()}"])
+    except OSError as error:
+        return fail(console, [f"cannot write {args.dest}; nothing was written: {error}"])
+
+    committed = (dest / ".git").is_dir()
+    out.print(file_tree(dest, label=str(args.dest)))
+    out.print(f"[bold green]Created[/] {count_files(dest)} files in {dest}"
+              + (" (a git repository with its first commit)" if committed else ""))
+    out.print()
+    out.print("[bold]Next steps:[/]")
+    out.print(f"  cd {shlex.quote(str(args.dest))}", highlight=False)
+    out.print("  make setup     # create .venv and install the project", highlight=False)
+    out.print("  make train     # train, evaluate and save the model", highlight=False)
+    out.print("  make test      # run the tests", highlight=False)
+    out.print("  make serve     # serve predictions on http://127.0.0.1:8080",
+              highlight=False)
+    if not committed:
+        out.print("  git init -b main && git add -A && git commit -m 'Initial commit'  "
+                  "# then push to GitHub", highlight=False)
+    else:
+        offer_push(args, dest, answers, out, interactive)
     return 0

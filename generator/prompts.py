@@ -11,44 +11,75 @@ class Cancelled(Exception):
     """The user pressed Ctrl-C or Ctrl-D at a prompt."""
 
 
-def asker(questionnaire: Questionnaire):
-    """Return the `ask(question, default, answers)` callback for Questionnaire.resolve."""
+def _answer(prompt) -> Any:
+    value = prompt.ask()  # None when the user interrupts
+    if value is None:
+        raise Cancelled()
+    return value
+
+
+def asker(questionnaire: Questionnaire, console, previous=None):
+    """Return the `ask(question, default, answers)` callback for Questionnaire.resolve.
+
+    Each section starts with a heading; each question shows its one-line help.
+    Text answers are checked on every key press, so a wrong answer is refused
+    (with the rule it breaks) before Enter can take it. `previous` is the
+    callback of an earlier round: what the user changed there is the default
+    now, and what they accepted is derived afresh (a new name, a new slug).
+    `ask.offered` records the default each question was shown with.
+    """
     import questionary
 
+    earlier: dict[str, Any] = getattr(previous, "answers", {})
+    earlier_offered: dict[str, Any] = getattr(previous, "offered", {})
+    offered: dict[str, Any] = {}
+    given: dict[str, Any] = {}
+    sections = [s for s in questionnaire.sections if s]
+    shown: set[str] = set()
+
     def ask(question: Question, default: Any, answers: dict[str, Any]) -> Any:
-        message = question.key.replace("_", " ").capitalize()
-        instruction = question.help or None
+        if question.section and question.section not in shown:
+            shown.add(question.section)
+            number = sections.index(question.section) + 1
+            console.rule(f"[bold]{question.section}[/] ({number}/{len(sections)})",
+                         align="left")
+        key = question.key
+        if key in earlier and earlier[key] != earlier_offered.get(key, MISSING):
+            default = earlier[key]
+        offered[key] = default
+        if question.help:
+            console.print(f"  [dim]{question.help}[/]", highlight=False)
         if question.choices:
-            choices = [questionary.Choice(title=label, value=value)
+            choices = [questionary.Choice(title=str(label), value=value)
                        for label, value in question.choices.items()]
-            prompt = questionary.select(
-                message, choices=choices, instruction=instruction,
-                default=None if default is MISSING else next(
-                    (c for c in choices if c.value == default), None),
-            )
+            chosen = next((c for c in choices if c.value == default), None)
+            value = _answer(questionary.select(question.title, choices=choices, default=chosen))
         elif question.type == "bool":
-            prompt = questionary.confirm(
-                message, default=bool(default) if default is not MISSING else False,
-                instruction=instruction,
-            )
+            value = _answer(questionary.confirm(
+                question.title, default=bool(default) if default is not MISSING else False))
         else:
             def validate(text: str) -> bool | str:
                 try:
                     value = questionnaire.convert(question, text)
                 except ValueError as error:
-                    return f"{question.key} {error}"
+                    return f"{question.title}: {error}"
                 rule = questionnaire.problem(question, value, answers)
-                return f"{question.key} {rule}" if rule else True
+                return f"{question.title}: {rule}" if rule else True
 
-            prompt = questionary.text(
-                message,
+            value = _answer(questionary.text(
+                question.title,
                 default="" if default is MISSING else str(default),
-                instruction=instruction,
                 validate=validate,
-            )
-        value = prompt.ask()  # None when the user interrupts
-        if value is None:
-            raise Cancelled()
-        return questionnaire.convert(question, value)
+            ))
+        given[key] = questionnaire.convert(question, value)
+        return given[key]
 
+    ask.offered = offered
+    ask.answers = given
     return ask
+
+
+def confirm(message: str, default: bool = True) -> bool:
+    import questionary
+
+    return bool(_answer(questionary.confirm(message, default=default)))

@@ -8,6 +8,8 @@ taken with --defaults, read from --answers or given with --set.
 
 from __future__ import annotations
 
+import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,10 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 MISSING = object()
+
+# copier.yml's section headings: `# ------------ About you`.
+SECTION_LINE = re.compile(r"^#\s*-{3,}\s*(?P<title>\S.*?)\s*$")
+QUESTION_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_]*)\s*:")
 
 
 class AnswerError(ValueError):
@@ -36,6 +42,48 @@ class Question:
     validator: str = ""
     when: Any = True
     secret: bool = False
+    section: str = ""
+
+    @property
+    def title(self) -> str:
+        """What the prompt shows: `project_name` -> `Project name`."""
+        return self.key.replace("_", " ").capitalize()
+
+
+def sections_of(text: str) -> dict[str, str]:
+    """Map each top-level question key of copier.yml to the section above it.
+
+    YAML drops comments, so the `# ---- Section` lines are read from the text;
+    copier ignores them, which keeps copier.yml a plain copier file.
+    """
+    section, result = "", {}
+    for line in text.splitlines():
+        heading = SECTION_LINE.match(line)
+        if heading:
+            section = heading.group("title")
+            continue
+        question = QUESTION_LINE.match(line)
+        if question:
+            result[question.group("key")] = section
+    return result
+
+
+def git_identity() -> dict[str, str]:
+    """The user's name, e-mail and GitHub user from `git config`, for derived defaults.
+
+    Missing git or unset keys give empty strings; copier.yml falls back to
+    its placeholders then.
+    """
+    found = {}
+    for variable, key in [("_git_user_name", "user.name"), ("_git_user_email", "user.email"),
+                          ("_git_github_user", "github.user")]:
+        try:
+            result = subprocess.run(["git", "config", "--get", key], capture_output=True,
+                                    text=True, timeout=10, check=False)
+            found[variable] = result.stdout.strip() if result.returncode == 0 else ""
+        except (OSError, subprocess.SubprocessError):
+            found[variable] = ""
+    return found
 
 
 def _environment() -> SandboxedEnvironment:
@@ -49,8 +97,12 @@ def _environment() -> SandboxedEnvironment:
 class Questionnaire:
     """The questions of a copier.yml and the rules that bind their answers."""
 
-    def __init__(self, copier_yml: Path):
-        config = yaml.safe_load(copier_yml.read_text(encoding="utf-8")) or {}
+    def __init__(self, copier_yml: Path, environment: dict[str, Any] | None = None):
+        text = copier_yml.read_text(encoding="utf-8")
+        config = yaml.safe_load(text) or {}
+        sections = sections_of(text)
+        # Extra names defaults may use (e.g. `_git_user_name`), never answers.
+        self.environment = dict(environment or {})
         self.settings = {k: v for k, v in config.items() if k.startswith("_")}
         self.questions: list[Question] = []
         for key, spec in config.items():
@@ -71,6 +123,7 @@ class Questionnaire:
                     validator=spec.get("validator", ""),
                     when=spec.get("when", True),
                     secret=bool(spec.get("secret", False)),
+                    section=sections.get(key, ""),
                 )
             )
         self._env = _environment()
@@ -78,6 +131,11 @@ class Questionnaire:
     @property
     def keys(self) -> list[str]:
         return [q.key for q in self.questions]
+
+    @property
+    def sections(self) -> list[str]:
+        """Section titles in the order copier.yml gives them."""
+        return list(dict.fromkeys(q.section for q in self.questions))
 
     def question(self, key: str) -> Question:
         for q in self.questions:
@@ -89,7 +147,7 @@ class Questionnaire:
     def render(self, value: Any, context: dict[str, Any]) -> Any:
         """Render a Jinja string from copier.yml against the answers so far."""
         if isinstance(value, str) and ("{{" in value or "{%" in value):
-            return self._env.from_string(value).render(**context)
+            return self._env.from_string(value).render(**{**self.environment, **context})
         return value
 
     def applies(self, question: Question, answers: dict[str, Any]) -> bool:
@@ -131,6 +189,11 @@ class Questionnaire:
                 raise ValueError("must be a number") from None
         if isinstance(value, (dict, list)) or value is None:
             raise ValueError("must be text")
+        if isinstance(value, bool):
+            raise ValueError("must be text, not true/false (put it in quotes)")
+        if isinstance(value, float):
+            # YAML reads `3.10` as the number 3.1: say so instead of guessing.
+            raise ValueError(f'must be text; put it in quotes, e.g. "{value}"')
         return str(value)
 
     def problem(self, question: Question, value: Any, answers: dict[str, Any]) -> str | None:
@@ -160,16 +223,26 @@ class Questionnaire:
         problems: list[str] = []
         unknown = sorted(k for k in given if k not in self.keys and not k.startswith("_"))
         problems += [f"{k}: unknown question (known: {', '.join(self.keys)})" for k in unknown]
+        if problems and ask is not None:
+            raise AnswerError(problems)  # before asking anything
 
         answers: dict[str, Any] = {}
         for question in self.questions:
             if not self.applies(question, answers):
                 continue
+            value = MISSING
             if question.key in given:
                 try:
                     value = self.convert(question, given[question.key])
+                    rule = self.problem(question, value, answers)
                 except ValueError as error:
-                    problems.append(f"{question.key}: {error} (got {given[question.key]!r})")
+                    rule = str(error)
+                if rule and ask is not None:
+                    # At a terminal a refused answer is asked again, at once,
+                    # with the refused value to correct.
+                    value = ask(question, _as_text(given[question.key]), answers)
+                elif rule:
+                    problems.append(f"{question.key}: {rule} (got {given[question.key]!r})")
                     continue
             else:
                 try:
@@ -196,6 +269,10 @@ class Questionnaire:
         if problems:
             raise AnswerError(problems)
         return answers
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

@@ -72,9 +72,9 @@ def run(cmd, cwd=None, env=None, timeout=900, check=True, **kwargs) -> subproces
     return result
 
 
-def cli(*args, cwd=None, check=False, **kwargs) -> subprocess.CompletedProcess:
-    """Run `python -m generator` from this source tree."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def cli(*args, cwd=None, check=False, env_extra=None, **kwargs) -> subprocess.CompletedProcess:
+    """Run `python -m generator` from this source tree (`env_extra` adds variables)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env_extra or {})}
     return run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, check=check,
                **kwargs)
 
@@ -233,3 +233,39 @@ def generated(tmp_path_factory):
         return cache[key]
 
     return make
+def git_env(home: Path, **config: str) -> dict[str, str]:
+    """Environment variables giving git only the given config, e.g. `user.name="Asha"`.
+
+    The machine's own ~/.gitconfig would otherwise leak into derived defaults.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    gitconfig = home / "gitconfig"
+    lines = []
+    for key, value in config.items():
+        section, _, name = key.partition("_")
+        lines.append(f"[{section}]\n\t{name} = {value}\n")
+    gitconfig.write_text("".join(lines))
+    return {"GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def template_repo(path: Path, tag: str) -> Path:
+    """A git repository of this template (copier.yml + template/), tagged `tag`.
+
+    It stands in for the template's repository on GitHub in update tests.
+    """
+    path.mkdir(parents=True)
+    shutil.copy2(REPO / "copier.yml", path / "copier.yml")
+    shutil.copytree(REPO / "template", path / "template",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    commit_all(path, f"Template {tag}")
+    run(["git", "tag", tag], cwd=path)
+    return path
+
+
+def commit_all(path: Path, message: str) -> None:
+    """git add -A and commit in `path` (initialising the repository if needed)."""
+    if not (path / ".git").exists():
+        run(["git", "init", "--quiet", "--initial-branch=main"], cwd=path)
+    run(["git", "add", "--all"], cwd=path)
+    run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit",
+         "--quiet", "--no-gpg-sign", "-m", message], cwd=path)

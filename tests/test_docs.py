@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, project_env, require_tool, run
 
+from conftest import REPO, project_env, require_tool, run
 from generator import docs as generator_docs
 from generator.questions import Questionnaire
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, run
+from conftest import REPO, cli, run
 
 # Every question answered, copyright_year too: its default is "this year",
 # so only an explicit answer stays the same across New Year.
@@ -37,25 +37,39 @@ def snapshot(project: Path) -> dict[str, tuple[int, bytes]]:
     return tree
 
 
-def test_a_dirty_source_checkout_renders_identically_twice(tmp_path):
-    """copier records a draft commit for uncommitted edits: it must not depend on the clock."""
+def test_a_dirty_template_checkout_renders_identically_twice(tmp_path):
+    """`--template DIR` with uncommitted edits: copier's draft commit must not follow the clock."""
     from generator.questions import Questionnaire
-    from generator.render import render
+    from generator.render import render, template_source
 
     src = tmp_path / "src"
     run(["git", "clone", "--quiet", REPO, src])
     with (src / "template" / "gunicorn.conf.py").open("a") as edit:
         edit.write("# an uncommitted edit\n")
-    answers = Questionnaire(src / "copier.yml").resolve(ANSWERS)
+    trees = []
+    for name in ("a", "b"):
+        with template_source(str(src), "HEAD") as source:
+            answers = Questionnaire(source.copier_yml).resolve(ANSWERS)
+            trees.append(render(answers, tmp_path / name / "proj", source=source))
+        time.sleep(1.1)  # git dates have one-second resolution
 
-    first = render(answers, tmp_path / "a" / "proj", src=src)
-    time.sleep(1.1)  # git dates have one-second resolution
-    second = render(answers, tmp_path / "b" / "proj", src=src)
-
-    assert snapshot(first) == snapshot(second)
-    recorded = yaml.safe_load((first / ".copier-answers.yml").read_text())
+    assert snapshot(trees[0]) == snapshot(trees[1])
+    recorded = yaml.safe_load((trees[0] / ".copier-answers.yml").read_text())
     assert recorded["_commit"]  # copier still records which template version made it
-    assert "# an uncommitted edit" in (first / "gunicorn.conf.py").read_text()
+    assert "# an uncommitted edit" in (trees[0] / "gunicorn.conf.py").read_text()
+
+
+def test_the_source_checkout_renders_identically_twice(tmp_path):
+    answers_file = tmp_path / "answers.yml"
+    answers_file.write_text(yaml.safe_dump(ANSWERS))
+    trees = []
+    for name in ("a", "b"):
+        dest = tmp_path / name / "proj"
+        result = cli("new", "--answers", answers_file, "--no-git", dest)
+        assert result.returncode == 0, result.stderr
+        trees.append(snapshot(dest))
+        time.sleep(1.1)
+    assert trees[0] == trees[1]
 
 
 @pytest.mark.slow

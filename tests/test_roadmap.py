@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import cli
 
+from conftest import cli
 from generator import roadmap
 
 CLOUDS = ["aws", "gcp", "azure", "none"]

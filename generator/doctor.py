@@ -1,0 +1,145 @@
+"""`mlops-portfolio doctor`: are the tools a generated project uses installed?"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass
+class Tool:
+    name: str
+    command: str
+    version_args: list[str]
+    why: str
+    linux: str
+    macos: str
+    windows: str
+    required: bool = True
+
+
+TOOLS = [
+    Tool("git", "git", ["--version"], "version control; every project is a git repository",
+         linux="sudo apt install git   (Fedora: sudo dnf install git)",
+         macos="xcode-select --install   (or: brew install git)",
+         windows="winget install --id Git.Git -e"),
+    Tool("Python 3.10+", "python3", ["--version"], "runs the project (make setup makes .venv)",
+         linux="sudo apt install python3 python3-venv",
+         macos="brew install python@3.12",
+         windows="winget install --id Python.Python.3.12 -e"),
+    Tool("make", "make", ["--version"], "runs the project's tasks: make setup, train, test",
+         linux="sudo apt install make",
+         macos="xcode-select --install",
+         windows="winget install --id ezwinports.make -e   (or use WSL: wsl --install)"),
+    Tool("docker", "docker", ["--version"], "builds and runs the container image",
+         linux="https://docs.docker.com/engine/install/  (Debian/Ubuntu: sudo apt install "
+               "docker.io)",
+         macos="brew install --cask docker   (Docker Desktop)",
+         windows="winget install --id Docker.DockerDesktop -e", required=False),
+    Tool("GitHub CLI", "gh", ["--version"], "creates the GitHub repository and pushes for you",
+         linux="https://github.com/cli/cli/blob/trunk/docs/install_linux.md  (Debian/Ubuntu: "
+               "sudo apt install gh)",
+         macos="brew install gh",
+         windows="winget install --id GitHub.cli -e", required=False),
+]
+
+CLOUD_TOOLS = {
+    "aws": Tool("AWS CLI", "aws", ["--version"], "deploys to Amazon Web Services",
+                linux="https://docs.aws.amazon.com/cli/latest/userguide/"
+                      "getting-started-install.html  (curl the awscli-exe-linux zip, "
+                      "sudo ./aws/install)",
+                macos="brew install awscli",
+                windows="winget install --id Amazon.AWSCLI -e", required=False),
+    "gcp": Tool("Google Cloud CLI", "gcloud", ["--version"], "deploys to Google Cloud",
+                linux="https://cloud.google.com/sdk/docs/install  (Debian/Ubuntu: apt "
+                      "package google-cloud-cli)",
+                macos="brew install --cask google-cloud-sdk",
+                windows="winget install --id Google.CloudSDK -e", required=False),
+    "azure": Tool("Azure CLI", "az", ["--version"], "deploys to Microsoft Azure",
+                  linux="curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash",
+                  macos="brew install azure-cli",
+                  windows="winget install --id Microsoft.AzureCLI -e", required=False),
+}
+
+MIN_PYTHON = (3, 10)
+
+
+def version_of(tool: Tool) -> tuple[str | None, str | None]:
+    """(first line of `--version`, problem) for an installed tool; (None, why) if missing."""
+    path = shutil.which(tool.command)
+    if path is None:
+        return None, "not found on PATH"
+    try:
+        result = subprocess.run([path, *tool.version_args], capture_output=True, text=True,
+                                timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"does not run ({error})"
+    text = (result.stdout or result.stderr).strip().splitlines()
+    first = text[0] if text else ""
+    if result.returncode != 0:
+        return None, f"does not run (exit {result.returncode}: {first})"
+    if tool.command == "python3":
+        match = re.search(r"(\d+)\.(\d+)", first)
+        if not match or (int(match[1]), int(match[2])) < MIN_PYTHON:
+            return first, f"is too old; {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer is needed"
+    return first, None
+
+
+def project_cloud(path: Path) -> str | None:
+    answers = path / ".copier-answers.yml"
+    if answers.is_file():
+        data = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
+        return data.get("cloud_provider")
+    return None
+
+
+def run_doctor(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console()
+    cloud = args.cloud or project_cloud(Path(args.path)) or None
+    tools = list(TOOLS)
+    if cloud in CLOUD_TOOLS:
+        tools.append(CLOUD_TOOLS[cloud])
+    elif cloud is None:
+        tools += CLOUD_TOOLS.values()  # no project here: show all three
+
+    table = Table(title="mlops-portfolio doctor", title_justify="left")
+    table.add_column("Tool", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Found / needed for")
+    missing: list[Tool] = []
+    for tool in tools:
+        found, problem = version_of(tool)
+        if problem is None and tool.command == "gh":
+            from generator.publish import gh_status
+
+            if gh_status():  # installed, not logged in: `new` cannot push for you yet
+                found = f"{found}; not logged in: run gh auth login"
+        if problem is None:
+            table.add_row(tool.name, "[green]ok[/]", found)
+        else:
+            missing.append(tool)
+            status = "[red]missing[/]" if tool.required else "[yellow]missing[/]"
+            table.add_row(tool.name, status, f"{tool.command} {problem}; {tool.why}")
+    out.print(table)
+    if not missing:
+        out.print("[bold green]Everything is installed.[/]")
+        return 0
+    out.print("[bold]How to install what is missing:[/]")
+    for tool in missing:
+        need = "needed" if tool.required else "optional"
+        out.print(f"\n[bold]{tool.name}[/] ({need}: {tool.why})", highlight=False)
+        out.print(f"  Linux:   {tool.linux}", highlight=False, soft_wrap=True)
+        out.print(f"  macOS:   {tool.macos}", highlight=False, soft_wrap=True)
+        out.print(f"  Windows: {tool.windows}", highlight=False, soft_wrap=True)
+    if any(tool.required for tool in missing):
+        out.print("\n[red]Some tools the project needs are missing.[/]")
+        return 1
+    return 0

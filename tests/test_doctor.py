@@ -1,0 +1,69 @@
+"""`mlops-portfolio doctor`: finds what is missing and says how to install it."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import sys
+
+from conftest import cli, require_tool
+
+
+def tools_dir(path, *names: str, fake: dict[str, str] | None = None):
+    """A PATH directory with only the named real tools, plus fake scripts."""
+    path.mkdir()
+    for name in names:
+        real = sys.executable if name == "python3" else require_tool(name)
+        (path / name).symlink_to(real)
+    for name, output in (fake or {}).items():
+        script = path / name
+        script.write_text(f"#!/bin/sh\necho '{output}'\n")
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return {"PATH": str(path)}
+
+
+def test_missing_optional_tools_are_listed_with_install_commands(tmp_path):
+    env = tools_dir(tmp_path / "bin", "git", "python3", "make")
+    result = cli("doctor", "--cloud", "aws", env_extra=env)
+    assert result.returncode == 0, result.stdout  # only optional tools are missing
+    out = result.stdout
+    for name in ["git", "Python 3.10+", "make"]:
+        assert any(line.startswith(f"│ {name} ") and " ok " in line for line in out.splitlines())
+    for tool, windows in [("docker", "Docker.DockerDesktop"), ("GitHub CLI", "GitHub.cli"),
+                          ("AWS CLI", "Amazon.AWSCLI")]:
+        section = out.split(f"\n{tool} (optional", 1)[1].split("\n\n", 1)[0]
+        assert "Linux:" in section and "macOS:" in section and windows in section
+    assert "gcloud" not in out and "Azure" not in out  # only the chosen cloud
+
+
+def test_a_missing_required_tool_fails(tmp_path):
+    env = tools_dir(tmp_path / "bin", "git", "python3")
+    result = cli("doctor", "--cloud", "none", env_extra=env)
+    assert result.returncode == 1
+    assert "make (needed" in result.stdout
+    assert "xcode-select --install" in result.stdout
+    assert "Some tools the project needs are missing." in result.stdout
+
+
+def test_a_too_old_python_is_reported(tmp_path):
+    env = tools_dir(tmp_path / "bin", "git", "make", fake={"python3": "Python 3.8.10"})
+    result = cli("doctor", "--cloud", "none", env_extra=env)
+    assert result.returncode == 1
+    assert "too old; 3.10 or newer" in result.stdout
+
+
+def test_the_projects_cloud_is_read_from_its_answers(tmp_path):
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / ".copier-answers.yml").write_text("cloud_provider: gcp\n")
+    env = tools_dir(tmp_path / "bin", "git", "python3", "make",
+                    fake={"gcloud": "Google Cloud SDK 500.0.0"})
+    result = cli("doctor", project, env_extra=env)
+    assert "Google Cloud SDK 500.0.0" in result.stdout
+    assert "AWS CLI" not in result.stdout and "Azure CLI" not in result.stdout
+
+
+def test_doctor_runs_on_this_machine():
+    result = cli("doctor")
+    assert result.returncode in (0, 1)
+    assert "git" in result.stdout and shutil.which("git")

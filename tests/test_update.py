@@ -1,0 +1,130 @@
+"""`mlops-portfolio update`: a newer template version merges into a project, keeping edits."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conftest import REPO, cli, commit_all, git_env, run, template_repo
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def release_b(repo, tag: str) -> None:
+    """Template version B: a changed line in params.yaml and a new file."""
+    edit(repo / "template" / "params.yaml.jinja", "# Every setting of training in one place.",
+         "# Every setting of training in one place (template B).")
+    (repo / "template" / "CHANGELOG.md").write_text("# Changelog\n\n- Template B.\n")
+    commit_all(repo, f"Template {tag}")
+    run(["git", "tag", tag], cwd=repo)
+
+
+def user_edit(project) -> None:
+    """The user's own change, far from B's in the same file, committed."""
+    edit(project / "params.yaml", "l2_regularization: 1.0", "l2_regularization: 0.5")
+    run(["git", "add", "-A"], cwd=project)
+    run(["git", "-c", "user.name=Asha", "-c", "user.email=a@example.in", "commit", "-q",
+         "--no-gpg-sign", "-m", "Tune regularisation"], cwd=project)
+
+
+def assert_merged(project, tag: str) -> None:
+    params = (project / "params.yaml").read_text()
+    assert "l2_regularization: 0.5" in params, "the user's edit was lost"
+    assert "(template B)" in params, "B's change is missing"
+    assert (project / "CHANGELOG.md").read_text().startswith("# Changelog")
+    assert "<<<<<<<" not in params
+    saved = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert saved["_commit"] == tag
+    assert saved["project_name"] == "Fraud Radar"  # answers kept
+
+
+def test_update_from_a_tagged_template_repo_keeps_the_users_edit(tmp_path):
+    env = git_env(tmp_path / "home")
+    repo = template_repo(tmp_path / "template-repo", "v1.0.0")
+    project = tmp_path / "proj"
+    result = cli("new", "--defaults", "--no-push", "--template", repo,
+                 "--set", "project_name=Fraud Radar", project, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    saved = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (saved["_src_path"], saved["_commit"]) == (str(repo), "v1.0.0")
+
+    user_edit(project)
+    release_b(repo, "v1.1.0")
+    result = cli("update", project, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert "from template version v1.0.0 to v1.1.0" in result.stdout
+    assert_merged(project, "v1.1.0")
+
+    run(["git", "add", "-A"], cwd=project)
+    run(["git", "-c", "user.name=A", "-c", "user.email=a@b.co", "commit", "-qm", "Update"],
+        cwd=project)
+    again = cli("update", project, env_extra=env)
+    assert again.returncode == 0, again.stderr
+    assert "Already up to date" in again.stdout
+
+
+@pytest.mark.slow
+def test_a_wheel_made_project_updates_from_a_local_clone_of_the_template(installed_cli,
+                                                                         tmp_path):
+    # The wheel has no git history: it records the template's URL and release tag;
+    # `--template` points update at a clone (here: a local repo standing in for GitHub).
+    from generator import TEMPLATE_URL, __version__
+
+    env = {**__import__("os").environ, **git_env(tmp_path / "home")}
+    project = tmp_path / "proj"
+    run([installed_cli, "new", "--defaults", "--no-push", "--set", "project_name=Fraud Radar",
+         project], env=env)
+    saved = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (saved["_src_path"], saved["_commit"]) == (TEMPLATE_URL, f"v{__version__}")
+
+    repo = template_repo(tmp_path / "clone", f"v{__version__}")
+    user_edit(project)
+    release_b(repo, "v99.0.0")
+    result = run([installed_cli, "update", "--template", repo, project], env=env)
+    assert "Recorded" in result.stdout
+    assert_merged(project, "v99.0.0")
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_src_path"] == str(repo)
+
+
+def test_update_refuses_a_directory_that_is_not_a_generated_project(tmp_path):
+    result = cli("update", tmp_path)
+    assert result.returncode == 2
+    assert "is not a project made by mlops-portfolio" in result.stderr
+
+
+def test_update_refuses_uncommitted_changes(tmp_path):
+    project = tmp_path / "proj"
+    assert cli("new", "--defaults", "--no-push", project,
+               env_extra=git_env(tmp_path / "home")).returncode == 0
+    (project / "README.md").write_text("my draft\n")
+    result = cli("update", project)
+    assert result.returncode == 2
+    assert "has uncommitted changes (README.md)" in result.stderr
+    assert (project / "README.md").read_text() == "my draft\n"
+
+    # Committed, but the recorded template is gone (or the network is): say what to do.
+    commit_all(project, "My draft")
+    head = run(["git", "rev-parse", "HEAD"], cwd=project).stdout
+    result = cli("update", project, "--template", tmp_path / "moved-away")
+    assert result.returncode == 2
+    assert "cannot read the template there" in result.stderr
+    assert run(["git", "rev-parse", "HEAD"], cwd=project).stdout == head, "nothing recorded"
+    answers = project / ".copier-answers.yml"
+    answers.write_text(answers.read_text().replace(str(REPO), str(tmp_path / "moved-away")))
+    commit_all(project, "Template moved")
+    result = cli("update", project)
+    assert result.returncode == 2
+    assert "cannot read the template at" in result.stderr
+    assert "Pass --template with a clone" in result.stderr
+
+
+def test_update_refuses_a_project_without_git(tmp_path):
+    project = tmp_path / "proj"
+    assert cli("new", "--defaults", "--no-git", project).returncode == 0
+    result = cli("update", project)
+    assert result.returncode == 2
+    assert "is not a git repository" in result.stderr
