@@ -19,6 +19,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .predict import InvalidInput, Predictor
+from .prediction_log import PredictionLogger
 from .registry import ModelLoadError
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def create_app(model_dir: str | None = None) -> Flask:
         predictor, load_problem = None, str(problem)
     else:
         load_problem = ""
+    prediction_log = PredictionLogger()  # $PREDICTION_LOG, read by `make monitor`
 
     @app.get("/health")
     def health():
@@ -71,6 +73,10 @@ def create_app(model_dir: str | None = None) -> Flask:
             (result,) = predictor.predict([body["features"]])
         except InvalidInput as problem:
             return error(422, str(problem), problem.field)
+        try:
+            prediction_log.record(body["features"], result["prediction"], predictor.version)
+        except OSError as problem:  # a full disk must not stop predictions
+            log.warning("prediction not logged: %s", problem)
         return jsonify(**result, model_version=predictor.version)
 
     @app.errorhandler(HTTPException)

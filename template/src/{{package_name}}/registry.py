@@ -1,12 +1,15 @@
 """Save and load a trained model together with its metadata.
 
-A model file alone is a black box. Next to `model.joblib` we write
+A model file alone is a black box. Next to `model.skops` we write
 `metadata.json`: version, metrics, the feature schema the API validates
 against, and the library versions it was trained with.
 
-Security note: joblib files are pickles, and loading a pickle can run
-arbitrary code. Only load model files you produced yourself (here: `make
-train` or the Docker build), never ones downloaded from strangers.
+Why skops and not joblib/pickle: loading a pickle can run any code hidden
+in the file, so a swapped model file is a remote-code-execution hole.
+skops stores the model as data and, on loading, rebuilds only the Python
+types we list in `TRUSTED_TYPES` (plus scikit-learn's and numpy's plain
+ones); a file that needs anything else is refused. It is still wise to load
+only models you produced yourself (`make train` or the Docker build).
 """
 
 from __future__ import annotations
@@ -16,15 +19,21 @@ import platform
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 import sklearn
+import skops
+import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from . import data
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
+# Types our Pipeline is made of that skops does not trust by default: the
+# trees inside gradient boosting. Listing them here (in code, not in the
+# model file) is what makes loading safe.
+TRUSTED_TYPES = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
 
 
 class ModelLoadError(RuntimeError):
@@ -37,6 +46,7 @@ def library_versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "pandas": pd.__version__,
         "numpy": np.__version__,
+        "skops": skops.__version__,
     }
 
 
@@ -44,7 +54,7 @@ def save(model: Any, metadata: dict[str, Any], directory: str | Path) -> Path:
     """Write the model and its metadata into `directory`."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, directory / MODEL_FILE)
+    sio.dump(model, directory / MODEL_FILE)
     (directory / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
     return directory
 
@@ -59,7 +69,10 @@ def load(directory: str | Path) -> tuple[Any, dict[str, Any]]:
     model_path, metadata_path = directory / MODEL_FILE, directory / METADATA_FILE
     if not model_path.is_file() or not metadata_path.is_file():
         raise ModelLoadError(f"no trained model in {directory}/: run `make train` first")
-    metadata = json.loads(metadata_path.read_text())
+    try:
+        metadata = json.loads(metadata_path.read_text())
+    except json.JSONDecodeError as problem:
+        raise ModelLoadError(f"{metadata_path} is not valid JSON ({problem}): retrain") from None
     trained_with = metadata.get("library_versions", {}).get("scikit-learn", "unknown")
     if _major(trained_with) != _major(sklearn.__version__):
         raise ModelLoadError(
@@ -70,4 +83,13 @@ def load(directory: str | Path) -> tuple[Any, dict[str, Any]]:
         raise ModelLoadError(
             "model features do not match this code's features: retrain with `make train`"
         )
-    return joblib.load(model_path), metadata
+    try:
+        model = sio.load(model_path, trusted=TRUSTED_TYPES)
+    except UntrustedTypesFoundException as problem:
+        raise ModelLoadError(
+            f"refusing to load {model_path}: it contains types this project does not trust "
+            f"({problem}). Only load models made by `make train`."
+        ) from None
+    except Exception as problem:  # a corrupt or truncated file: any error means "retrain"
+        raise ModelLoadError(f"{model_path} cannot be read ({problem}): retrain") from None
+    return model, metadata

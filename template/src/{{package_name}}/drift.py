@@ -1,0 +1,156 @@
+"""Drift statistics: is today's data still like the data the model learned from?
+
+Every feature is checked two ways, because each catches what the other misses:
+
+- PSI (Population Stability Index) measures *how much* a distribution moved,
+  on a scale that does not depend on how many rows you have:
+  sum over bins of (current% - reference%) * ln(current% / reference%).
+  Rule of thumb from credit scoring: < 0.1 stable, 0.1-0.2 some change,
+  > 0.2 a real shift.
+- A statistical test says whether the difference is larger than chance
+  alone would explain: Kolmogorov-Smirnov (KS) for numbers (the largest gap
+  between the two cumulative distributions), chi-square for categories
+  (observed counts against the counts the reference shares predict).
+  A small p-value means "unlikely to be chance".
+
+Checking 30 features at a 5% significance level would flag one of them by
+pure chance most days, so the level is divided by the number of checks
+(the Bonferroni correction).
+
+A feature drifts when its PSI reaches the threshold *or* its test is
+significant. The thresholds live in params.yaml (`monitoring:`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from .reference import bin_shares
+
+EPSILON = 1e-4  # stands in for an empty bin, so ln(0) never happens
+
+
+@dataclass
+class Check:
+    """The outcome of comparing one column (a feature or the predictions)."""
+
+    name: str
+    kind: str  # "numeric" or "categorical"
+    test: str  # "KS" or "chi-square"
+    rows: int
+    psi: float
+    statistic: float
+    p_value: float
+    drifted: bool
+    reason: str  # one sentence a person can read, e.g. "PSI 0.31 >= 0.2"
+    reference_mean: float | None = None
+    current_mean: float | None = None
+    # Shares per category (categorical) or per bin (numeric), for the plots.
+    reference_shares: dict[str, float] = field(default_factory=dict)
+    current_shares: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def psi(reference: list[float] | np.ndarray, current: list[float] | np.ndarray) -> float:
+    """Population Stability Index between two lists of shares (each sums to 1)."""
+    ref = np.clip(np.asarray(reference, dtype=float), EPSILON, None)
+    cur = np.clip(np.asarray(current, dtype=float), EPSILON, None)
+    return float(np.sum((cur - ref) * np.log(cur / ref)))
+
+
+def _decide(psi_value: float, p_value: float, settings: dict[str, Any], alpha: float) -> tuple:
+    """Apply the two thresholds; return (drifted, reason)."""
+    reasons = []
+    if psi_value >= settings["psi_threshold"]:
+        reasons.append(f"PSI {psi_value:.3f} >= {settings['psi_threshold']}")
+    if p_value < alpha:
+        reasons.append(f"p-value {p_value:.2g} < {alpha:.2g}")
+    if reasons:
+        return True, " and ".join(reasons)
+    return False, f"PSI {psi_value:.3f}, p-value {p_value:.2g}: within limits"
+
+
+def check_numeric(
+    name: str, summary: dict[str, Any], values: np.ndarray, settings: dict, alpha: float
+) -> Check:
+    """Compare logged numbers with the reference summary: PSI on deciles + KS test."""
+    values = np.asarray(values, dtype=float)
+    cuts = summary["cut_points"]
+    current = bin_shares(values, cuts)
+    psi_value = psi(summary["bin_shares"], current)
+    ks = stats.ks_2samp(np.asarray(summary["sample"], dtype=float), values)
+    drifted, reason = _decide(psi_value, float(ks.pvalue), settings, alpha)
+    labels = _bin_labels(cuts)
+    return Check(
+        name=name,
+        kind="numeric",
+        test="KS",
+        rows=len(values),
+        psi=round(psi_value, 4),
+        statistic=round(float(ks.statistic), 4),
+        p_value=float(ks.pvalue),
+        drifted=drifted,
+        reason=reason,
+        reference_mean=round(summary["mean"], 4),
+        current_mean=round(float(values.mean()), 4),
+        reference_shares=dict(zip(labels, summary["bin_shares"], strict=True)),
+        current_shares=dict(zip(labels, current, strict=True)),
+    )
+
+
+def check_categorical(
+    name: str, summary: dict[str, Any], values: list[Any], settings: dict, alpha: float
+) -> Check:
+    """Compare logged categories with the reference shares: PSI + chi-square test."""
+    names = list(summary["shares"])
+    counted: dict[str, int] = dict.fromkeys(names, 0)
+    for value in values:
+        key = str(value)
+        counted[key] = counted.get(key, 0) + 1  # a category unseen in training counts too
+    total = max(len(values), 1)
+    reference = [summary["shares"].get(key, 0.0) for key in counted]
+    current = [count / total for count in counted.values()]
+    psi_value = psi(reference, current)
+    # Expected counts if nothing changed; EPSILON keeps unseen categories testable.
+    expected = np.clip(np.asarray(reference), EPSILON, None)
+    expected = expected / expected.sum() * total
+    chi = stats.chisquare(list(counted.values()), expected)
+    drifted, reason = _decide(psi_value, float(chi.pvalue), settings, alpha)
+    return Check(
+        name=name,
+        kind="categorical",
+        test="chi-square",
+        rows=len(values),
+        psi=round(psi_value, 4),
+        statistic=round(float(chi.statistic), 4),
+        p_value=float(chi.pvalue),
+        drifted=drifted,
+        reason=reason,
+        reference_shares=dict(zip(counted, reference, strict=True)),
+        current_shares=dict(zip(counted, current, strict=True)),
+    )
+
+
+def check_column(
+    name: str, summary: dict[str, Any], values: list[Any], settings: dict, alpha: float
+) -> Check:
+    """Pick the numeric or categorical check from the reference summary."""
+    if summary["kind"] == "numeric":
+        return check_numeric(name, summary, np.asarray(values, dtype=float), settings, alpha)
+    return check_categorical(name, summary, values, settings, alpha)
+
+
+def _bin_labels(cuts: list[float]) -> list[str]:
+    """Readable names for the bins between cut points, e.g. '<= 12', '12-24', '> 60'."""
+    if not cuts:
+        return ["all"]
+    labels = [f"<= {cuts[0]:g}"]
+    labels += [f"{low:g}-{high:g}" for low, high in zip(cuts, cuts[1:], strict=False)]
+    labels.append(f"> {cuts[-1]:g}")
+    return labels
