@@ -29,8 +29,9 @@ from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
 # container files (checked by the linters above) and pyproject.toml's
 # descriptive metadata. Projects that differ only there train and test
 # identically, so those steps run once per distinct rest ("behaviour key"),
-# which keeps the matrix within CI's time on 2 cores. A name the project's
-# tests/ or src/ mention is read after all and stays in the key.
+# which keeps the matrix within CI's time on 2 cores. A file whose path the
+# project's tests/ or src/ mention (or whose folder they name as a string,
+# e.g. "docs") is read after all and stays in the key.
 NOT_READ_BY_TESTS = {
     "LICENSE",
     ".copier-answers.yml",
@@ -62,11 +63,19 @@ def behaviour_key(project: Path) -> str:
         for p in generated_files(project)
         if p.relative_to(project).parts[0] in {"tests", "src"}
     )
-    unread = {name for name in NOT_READ_BY_TESTS if name not in code}
+
+    def read_by_tests(relative: Path) -> bool:
+        top = relative.parts[0]
+        if top not in NOT_READ_BY_TESTS or relative.as_posix() in code:
+            return True
+        if len(relative.parts) == 1:
+            return top in code  # a file at the root, named anywhere
+        return f'"{top}"' in code or f"'{top}'" in code  # the folder opened as a whole
+
     digest = hashlib.sha256()
     for path in generated_files(project):
         relative = path.relative_to(project)
-        if relative.parts[0] in unread:
+        if not read_by_tests(relative):
             continue
         content = path.read_bytes()
         if relative.as_posix() == "pyproject.toml":
