@@ -176,6 +176,31 @@ def record_source(project: Path, src: str, commit: str) -> None:
     answers.write_text(text, encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _stable_draft_commit(source: TemplateSource) -> Iterator[None]:
+    """Date copier's draft commit of a dirty local checkout like its parent commit.
+
+    Given a local git checkout at HEAD (`--template DIR`), copier commits its
+    uncommitted edits in a scratch clone and records that commit's id as
+    `_commit`. Dated "now", the id would change on every run; dated like HEAD,
+    the same edits give the same id, so the same answers render a
+    byte-identical project.
+    """
+    path = Path(source.src)
+    if source.vcs_ref != "HEAD" or not (path / ".git").exists():
+        yield
+        return
+    from plumbum import local  # copier runs git through plumbum's environment
+
+    date = subprocess.run(["git", "log", "-1", "--format=%cI", "HEAD"], cwd=path,
+                          capture_output=True, text=True).stdout.strip()
+    if not date:
+        yield
+        return
+    with local.env(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date):
+        yield
+
+
 def render(
     answers: dict[str, Any],
     dest: Path,
@@ -208,7 +233,7 @@ def render(
             staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
             out = staging / dest.name
             step("Rendering the template")
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _stable_draft_commit(source):
                 # Rendering a checkout's uncommitted edits (--template) is what we want here.
                 warnings.filterwarnings("ignore", message="Dirty template changes")
                 run_copy(source.src, str(out), data=answers, defaults=True, quiet=True,

@@ -26,6 +26,11 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", help="also run slow tests (CI does)")
+    parser.addoption(
+        "--matrix", choices=["pairwise", "full"], default="pairwise",
+        help="option combinations tests/test_matrix.py renders and checks: all pairs (CI) "
+             "or the full product of copier.yml's choice and bool questions",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,0 +1,96 @@
+"""Time from `mlops-portfolio new` to the first served prediction, with a warm package cache.
+
+    python benchmarks/bench_first_prediction.py [--venv DIR] [--no-warmup]
+
+The README's path: new -> make setup -> make train -> make serve -> POST
+/predict. A first, untimed `make setup` warms pip's cache (as on a machine
+that installed these packages before); pass --no-warmup to skip it. Each
+step is printed with its share of the total, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from _common import installed_wheel, machine, sh, wall
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def first_prediction(project: Path, env: dict, timeout: float = 120.0) -> float:
+    """Start `make serve`; seconds until /predict answers 200. The server is then stopped."""
+    port = free_port()
+    body = (project / "examples" / "request.json").read_bytes()
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        ["make", "serve", f"PORT={port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        while time.perf_counter() - start < timeout:  # bounded polling of 127.0.0.1 only
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/predict",
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit(f"no prediction within {timeout} s")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--venv", type=Path)
+    parser.add_argument("--no-warmup", action="store_true")
+    args = parser.parse_args()
+
+    bin_dir = installed_wheel(args.venv)
+    work = Path(tempfile.mkdtemp(prefix="mlops-bench-first-"))
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    if not args.no_warmup:
+        sh([bin_dir / "mlops-portfolio", "new", "--defaults", "--no-git", work / "warm"])
+        sh(["make", "setup"], cwd=work / "warm", env=env)
+
+    project = work / "my-project"
+    steps = {
+        "mlops-portfolio new --defaults": lambda: wall(
+            [bin_dir / "mlops-portfolio", "new", "--defaults", project], env=env
+        ),
+        "make setup (warm pip cache)": lambda: wall(["make", "setup"], cwd=project, env=env),
+        "make train": lambda: wall(["make", "train"], cwd=project, env=env),
+        "make serve -> first 200 from /predict": lambda: first_prediction(project, env),
+    }
+    times = {name: step() for name, step in steps.items()}
+    total = sum(times.values())
+    print(f"# bench_first_prediction ({machine()})")
+    for name, seconds in times.items():
+        print(f"{name:40s} {seconds:7.2f} s   {seconds / total:6.1%} of total")
+    print(f"{'total: new to first served prediction':40s} {total:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""The option space of copier.yml and the combinations of answers the harness renders.
+
+Every question with `choices` or `type: bool` is an option; new questions in
+copier.yml join the matrix without any change here. Two selections:
+
+- `pairwise`: every value of every option meets every value of every other
+  option in at least one project (all pairs, so every use_case x
+  cloud_provider too). A small deterministic greedy generator (AETG-style)
+  builds it: the same copier.yml always gives the same projects, in the
+  same order, so a CI failure names a project that reproduces by hand.
+- `full`: the cartesian product.
+
+Follow-up questions (`when:` in copier.yml) are honoured: a combination is
+normalised through the same `Questionnaire.resolve` that `mlops-portfolio new`
+uses, so an option that is not asked drops out, and a pair that no valid
+project can hold is not demanded.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.questions import AnswerError, Questionnaire
+
+REPO = Path(__file__).resolve().parent.parent
+NOT_ASKED = None  # value of an option whose `when:` is false for a combination
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    values: tuple[Any, ...]
+
+
+class _CachedQuestionnaire(Questionnaire):
+    """Compiles each Jinja string of copier.yml once: the full product resolves thousands."""
+
+    def __init__(self, copier_yml: Path):
+        super().__init__(copier_yml)
+        self._compiled: dict[str, Any] = {}
+
+    def render(self, value: Any, context: dict[str, Any]) -> Any:
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            if value not in self._compiled:
+                self._compiled[value] = self._env.from_string(value)
+            return self._compiled[value].render(**context)
+        return value
+
+
+class OptionSpace:
+    """The choice and bool questions of a copier.yml, in file order."""
+
+    def __init__(self, copier_yml: Path = REPO / "copier.yml"):
+        self.questionnaire = _CachedQuestionnaire(copier_yml)
+        self.options: list[Option] = []
+        for question in self.questionnaire.questions:
+            if question.choices:
+                values = tuple(question.choices.values())
+            elif question.type == "bool":
+                values = (False, True)
+            else:
+                continue
+            self.options.append(Option(question.key, values))
+
+    @property
+    def keys(self) -> list[str]:
+        return [o.key for o in self.options]
+
+    def size(self) -> int:
+        """Number of combinations in the full product (before `when:` pruning)."""
+        total = 1
+        for option in self.options:
+            total *= len(option.values)
+        return total
+
+    def normalise(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """The answers a project really gets (options not asked become NOT_ASKED).
+
+        None when copier.yml's validators refuse the combination.
+        """
+        try:
+            answers = self.questionnaire.resolve(dict(row))
+        except AnswerError:
+            return None
+        return {key: answers.get(key, NOT_ASKED) for key in self.keys}
+
+    def full(self) -> Iterator[dict[str, Any]]:
+        """Every combination, each valid one once (after `when:` pruning)."""
+        seen: set[tuple] = set()
+        for values in itertools.product(*(o.values for o in self.options)):
+            row = self.normalise(dict(zip(self.keys, values, strict=True)))
+            if row is None:
+                continue
+            signature = tuple(row.values())
+            if signature not in seen:
+                seen.add(signature)
+                yield row
+
+    def pairwise(self) -> list[dict[str, Any]]:
+        """A small set of combinations covering every feasible pair of option values."""
+        options = self.options
+        uncovered = {
+            ((i, a), (j, b))
+            for i, j in itertools.combinations(range(len(options)), 2)
+            for a in range(len(options[i].values))
+            for b in range(len(options[j].values))
+        }
+        rows: list[dict[str, Any]] = []
+        while uncovered:
+            seed = min(uncovered)
+            row = self._greedy_row(seed, uncovered)
+            covered = self._pairs(row) & uncovered
+            if seed not in covered:
+                row = self._row_holding(seed)
+                covered = self._pairs(row) & uncovered if row else set()
+                if not covered:  # no valid project has this pair (a `when:` rules it out)
+                    uncovered.discard(seed)
+                    continue
+            uncovered -= covered
+            rows.append(row)
+        return rows
+
+    # -- internals ------------------------------------------------------
+    def _index(self, row: dict[str, Any] | None) -> dict[int, int]:
+        """Option index -> value index for the options asked in `row`."""
+        if row is None:
+            return {}
+        return {
+            i: option.values.index(row[option.key])
+            for i, option in enumerate(self.options)
+            if row[option.key] is not NOT_ASKED
+        }
+
+    def _pairs(self, row: dict[str, Any] | None) -> set:
+        picked = sorted(self._index(row).items())
+        return set(itertools.combinations(picked, 2))
+
+    def _greedy_row(self, seed, uncovered) -> dict[str, Any] | None:
+        """Start from one uncovered pair; give each other option the value covering most."""
+        (i, a), (j, b) = seed
+        chosen = {i: a, j: b}
+        for k, option in enumerate(self.options):
+            if k in chosen:
+                continue
+
+            def gain(v, k=k):
+                return sum(
+                    ((min(k, m), v if k < m else w), (max(k, m), w if k < m else v)) in uncovered
+                    for m, w in chosen.items()
+                )
+
+            # max() keeps the first best value: ties go to copier.yml's order.
+            chosen[k] = max(range(len(option.values)), key=gain)
+        return self._row(chosen)
+
+    def _row(self, chosen: dict[int, int]) -> dict[str, Any] | None:
+        raw = {o.key: o.values[chosen[k]] for k, o in enumerate(self.options)}
+        return self.normalise(raw)
+
+    def _row_holding(self, seed) -> dict[str, Any] | None:
+        """The first valid combination that really asks both options of `seed`."""
+        (i, a), (j, b) = seed
+        others = [k for k in range(len(self.options)) if k not in (i, j)]
+        for values in itertools.product(*(range(len(self.options[k].values)) for k in others)):
+            row = self._row({i: a, j: b, **dict(zip(others, values, strict=True))})
+            if seed in self._pairs(row):
+                return row
+        return None
+
+
+def as_set_options(row: dict[str, Any]) -> list[str]:
+    """`--set key=value` arguments for `mlops-portfolio new` (options not asked are left out)."""
+    args = []
+    for key, value in row.items():
+        if value is NOT_ASKED:
+            continue
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        args += ["--set", f"{key}={text}"]
+    return args
+
+
+def row_id(row: dict[str, Any]) -> str:
+    """A short readable name for a combination, e.g. `churn-aws-MIT-3.12-k8s=y`."""
+    parts = []
+    for key, value in row.items():
+        if value is NOT_ASKED:
+            continue
+        if isinstance(value, bool):
+            parts.append(f"{key}={'y' if value else 'n'}")
+        else:
+            parts.append(str(value))
+    return "-".join(parts)
