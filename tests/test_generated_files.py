@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from checks import unrendered_jinja
 
+from checks import unrendered_jinja
 from conftest import cli, require_tool, run
 
 

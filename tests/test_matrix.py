@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from checks import generated_files, lint, unrendered_jinja
-from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
 
+from checks import generated_files, lint, unrendered_jinja
 from conftest import project_env, require_tool, run
+from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
 
 # What `make train` and `make test` cannot see: documentation, CI and
 # container files (checked by the linters above) and pyproject.toml's

@@ -6,6 +6,7 @@ import itertools
 import textwrap
 
 import yaml
+
 from matrix import NOT_ASKED, REPO, OptionSpace, as_set_options, row_id
 
 
