@@ -177,14 +177,17 @@ def generate(dest: Path, *options: str, git: bool = False, **answers) -> Path:
     return dest
 
 
-_PROJECT_ENVS: dict[str, Path] = {}
+_PROJECT_ENVS: dict[frozenset, Path] = {}
 
 
 def project_env(project: Path, base: Path) -> Path:
-    """A virtualenv for `project`, shared by every project with the same dependencies.
+    """A virtualenv for `project`, shared by every project whose dependencies it holds.
 
     Installing scikit-learn & co. once per dependency set (not once per
-    generated project) keeps the suite within CI's time on 2 cores. The
+    generated project) keeps the suite within CI's time on 2 cores. A venv
+    already made for a superset of this project's dependencies is reused
+    (extra, unused packages change nothing for a project that does not import
+    them; each option's exact set is still proven by its own tests). The
     project itself is then installed editable, without dependencies, which
     takes seconds. Returns the venv directory: pass it as `make VENV=...`.
     """
@@ -199,14 +202,17 @@ def project_env(project: Path, base: Path) -> Path:
     deps = sorted(pyproject["project"]["dependencies"])
     for extra in sorted(pyproject["project"].get("optional-dependencies", {}).values()):
         deps += sorted(extra)
-    key = hashlib.sha256("\n".join(deps).encode()).hexdigest()[:12]
-    if key not in _PROJECT_ENVS:
-        env_dir = base / f"project-env-{key}"
+    wanted = frozenset(deps)
+    key = next((have for have in _PROJECT_ENVS if have >= wanted), None)
+    if key is None:
+        digest = hashlib.sha256("\n".join(deps).encode()).hexdigest()[:12]
+        env_dir = base / f"project-env-{digest}"
         bin_dir = make_venv(env_dir)
         # hatchling and editables (its editable-wheel helper) too: the editable
         # install below skips build isolation.
         run([bin_dir / "python", "-m", "pip", "install", "--quiet", "hatchling", "editables",
              *deps], timeout=1500)
+        key = wanted
         _PROJECT_ENVS[key] = env_dir
     env_dir = _PROJECT_ENVS[key]
     run([env_dir / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps",

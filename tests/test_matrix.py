@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from checks import generated_files, lint, unrendered_jinja
-from conftest import project_env, require_tool, run
+from conftest import generate, project_env, require_tool, run
 from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
 
 # What `make train` and `make test` cannot see: documentation, CI and
@@ -42,6 +42,7 @@ NOT_READ_BY_TESTS = {
     ".dockerignore",
     "mkdocs.yml",
     "Jenkinsfile",
+    "k8s",
 }
 PYPROJECT_METADATA = re.compile(r"^(license|authors|description|readme|Repository) = .*$", re.M)
 _TESTED: dict[str, str] = {}
@@ -84,8 +85,24 @@ def behaviour_key(project: Path) -> str:
     return digest.hexdigest()
 
 
+# The options that add dependencies, at their heaviest. One venv made for this
+# project holds every combination's dependencies, so the matrix installs once
+# instead of once per dependency set (an option missing here only costs time:
+# project_env then makes one more venv).
+RICHEST = {"experiment_tracking": "mlflow", "data_versioning": "dvc", "docs_site": "true"}
+
+
+@pytest.fixture(scope="session")
+def richest_env(envs_dir, tmp_path_factory) -> Path:
+    answers = {k: v for k, v in RICHEST.items() if k in OptionSpace().keys}
+    project = generate(tmp_path_factory.mktemp("richest") / "proj", **answers)
+    return project_env(project, envs_dir)
+
+
 @pytest.mark.slow
-def test_combination_renders_lints_trains_and_tests(combo, installed_cli, envs_dir, tmp_path):
+def test_combination_renders_lints_trains_and_tests(
+    combo, installed_cli, envs_dir, richest_env, tmp_path
+):
     make = require_tool("make")
     dest = tmp_path / "proj"
     run([installed_cli, "new", "--defaults", *as_set_options(combo), dest], cwd=tmp_path)
