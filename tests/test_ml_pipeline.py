@@ -66,13 +66,15 @@ def test_options_show_in_the_file_tree(tmp_path):
 def project_for(tmp_path_factory, envs_dir):
     """Generate (once per use case) a project and its shared virtualenv."""
     require_tool("make")
-    made: dict[str, tuple[Path, Path]] = {}
+    made: dict[str, Path] = {}
 
     def get(use_case: str) -> tuple[Path, Path]:
         if use_case not in made:
-            project = generate(tmp_path_factory.mktemp(use_case) / "proj", use_case=use_case)
-            made[use_case] = (project, project_env(project, envs_dir))
-        return made[use_case]
+            made[use_case] = generate(tmp_path_factory.mktemp(use_case) / "proj", use_case=use_case)
+        # Every use case has the same package name and shares one venv, so the
+        # editable install is pointed at this project again before each use.
+        project = made[use_case]
+        return project, project_env(project, envs_dir)
 
     return get
 
