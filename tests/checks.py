@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -46,23 +47,61 @@ def unrendered_jinja(project: Path) -> list[str]:
     return leftovers
 
 
-def lint(project: Path) -> None:
-    """ruff (check and format), actionlint, hadolint and the vendor JSON schemas."""
+# What each linter reads. A linter's verdict depends only on these files (the
+# tool version is fixed for a test session), so a project whose inputs match
+# one that already passed need not be linted again: the full matrix renders
+# thousands of projects that share most of their files.
+RUFF_INPUTS = re.compile(r"(^|/)(pyproject\.toml|ruff\.toml|\.ruff\.toml|\.gitignore|[^/]+\.pyi?)$")
+
+
+def _inputs_digest(project: Path, tool: str, files: list[Path]) -> str:
+    digest = hashlib.sha256(tool.encode() + b"\0")
+    for path in sorted(files):
+        digest.update(path.relative_to(project).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _run_once(cache: Path | None, project: Path, tool: str, files: list[Path], cmd) -> None:
+    """Run `cmd` in `project` unless the same `files` already passed `tool` (cache: a directory)."""
+    if cache is None:
+        run(cmd, cwd=project)
+        return
+    passed = cache / _inputs_digest(project, tool, files)
+    if passed.exists():
+        return
+    run(cmd, cwd=project)
+    cache.mkdir(parents=True, exist_ok=True)
+    passed.write_text(project.name)
+
+
+def lint(project: Path, cache: Path | None = None) -> None:
+    """ruff (check and format), actionlint, hadolint and the vendor JSON schemas.
+
+    With `cache` (a directory), a check whose input files already passed it in
+    another project is not run again.
+    """
+    files = generated_files(project)
+    python = [p for p in files if RUFF_INPUTS.search(p.relative_to(project).as_posix())]
     ruff = require_tool("ruff")
-    run([ruff, "check", "--no-cache", "."], cwd=project)
-    run([ruff, "format", "--check", "--no-cache", "."], cwd=project)
+    _run_once(cache, project, "ruff check", python, [ruff, "check", "--no-cache", "."])
+    _run_once(cache, project, "ruff format", python,
+              [ruff, "format", "--check", "--no-cache", "."])
     if (project / "Dockerfile").exists():
-        run([require_tool("hadolint"), "Dockerfile"], cwd=project)
+        dockerfile = [p for p in files if p.name in {"Dockerfile", ".hadolint.yaml"}]
+        _run_once(cache, project, "hadolint", dockerfile,
+                  [require_tool("hadolint"), "Dockerfile"])
+    github = [p for p in files if p.relative_to(project).parts[0] == ".github"]
     workflows = sorted((project / ".github" / "workflows").glob("*.y*ml"))
     if workflows:
         # actionlint finds the workflows from the repository root: it needs .git.
         assert (project / ".git").exists(), "actionlint needs a git repository"
-        run([require_tool("actionlint")], cwd=project)
+        _run_once(cache, project, "actionlint", github, [require_tool("actionlint")])
     check_jsonschema = require_tool("check-jsonschema")
     if workflows:
-        run([check_jsonschema, "--builtin-schema", "vendor.github-workflows", *workflows],
-            cwd=project)
-    dependabot = [p for p in (project / ".github").glob("dependabot.y*ml")]
+        _run_once(cache, project, "workflow schema", workflows,
+                  [check_jsonschema, "--builtin-schema", "vendor.github-workflows", *workflows])
+    dependabot = sorted((project / ".github").glob("dependabot.y*ml"))
     if dependabot:
-        run([check_jsonschema, "--builtin-schema", "vendor.dependabot", *dependabot],
-            cwd=project)
+        _run_once(cache, project, "dependabot schema", dependabot,
+                  [check_jsonschema, "--builtin-schema", "vendor.dependabot", *dependabot])

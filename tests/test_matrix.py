@@ -2,20 +2,25 @@
 
 CI renders the all-pairs selection (tests/matrix.py); the full product runs with
 
-    .venv/bin/python -m pytest tests/test_matrix.py --runslow --matrix=full
+    .venv/bin/python -m pytest tests/test_matrix.py --runslow --matrix=full -n 2
 
-Each project is rendered by the wheel-installed `mlops-portfolio new` (as a
-user would, with its first git commit) and must pass: the unrendered-Jinja
-scan, ruff check, ruff format --check, hadolint, actionlint, the vendor JSON
-schemas, then `make train` and `make test` in a virtualenv shared by every
-project with the same dependencies (conftest.project_env), once per distinct
-behaviour key (see NOT_READ_BY_TESTS).
+(`-n 2`: pytest-xdist, one worker per core; workers share the lint results
+and the behaviour claims below through a directory of the run).
+
+Each project must pass: the unrendered-Jinja scan, ruff check, ruff format
+--check, hadolint, actionlint, the vendor JSON schemas (each skipped when the
+very same input files already passed it in this run), then `make train` and
+`make test` in a virtualenv shared by every project with the same
+dependencies (conftest.project_env), once per distinct behaviour key (see
+NOT_READ_BY_TESTS).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,7 +50,6 @@ NOT_READ_BY_TESTS = {
     "k8s",
 }
 PYPROJECT_METADATA = re.compile(r"^(license|authors|description|readme|Repository) = .*$", re.M)
-_TESTED: dict[str, str] = {}
 
 
 def pytest_generate_tests(metafunc):
@@ -53,7 +57,8 @@ def pytest_generate_tests(metafunc):
         space = OptionSpace()
         mode = metafunc.config.getoption("matrix")
         rows = space.pairwise() if mode == "pairwise" else list(space.full())
-        ids = [f"{n:03d}-{row_id(row)}" for n, row in enumerate(rows)]
+        width = len(str(len(rows) - 1))
+        ids = [f"{n:0{width}d}-{row_id(row)}" for n, row in enumerate(rows)]
         metafunc.parametrize("combo", rows, ids=ids)
 
 
@@ -99,30 +104,90 @@ def richest_env(envs_dir, tmp_path_factory) -> Path:
     return project_env(project, envs_dir)
 
 
+@pytest.fixture(scope="session")
+def shared_dir(tmp_path_factory) -> Path:
+    """A directory all pytest-xdist workers of this run share (this run's own without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # each worker's basetemp sits in the run's directory
+    path = base / "matrix-shared"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def render_combo(request):
+    """`render_combo(combo, dest)`: the project a user gets for these answers.
+
+    pairwise (CI): the wheel-installed `mlops-portfolio new`, first git commit
+    included, exactly as a user runs it. full: the same `render()` that
+    command calls, in this process from one copy of the template, then
+    `git init` (actionlint needs a repository); 6,144 command starts and
+    commits would add most of an hour on 2 cores.
+    """
+    if request.config.getoption("matrix") == "pairwise":
+        cli_path = request.getfixturevalue("installed_cli")
+
+        def with_cli(combo: dict, dest: Path) -> None:
+            run([cli_path, "new", "--defaults", *as_set_options(combo), dest], cwd=dest.parent)
+
+        yield with_cli
+        return
+
+    from generator.render import render, template_source
+
+    questionnaire = OptionSpace().questionnaire
+    with template_source() as source:
+
+        def in_process(combo: dict, dest: Path) -> None:
+            asked = {k: v for k, v in combo.items() if v is not NOT_ASKED}
+            render(questionnaire.resolve(asked), dest, source=source)
+            run(["git", "init", "--quiet", dest])
+
+        yield in_process
+
+
+def claim(shared_dir: Path, key: str, name: str) -> str | None:
+    """Claim behaviour `key` for project `name`; None if won, else the project that has it.
+
+    An exclusive create is atomic, so two xdist workers never both claim a key.
+    """
+    claims = shared_dir / "behaviour"
+    claims.mkdir(exist_ok=True)
+    try:
+        fd = os.open(claims / key, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return (claims / key).read_text() or "another project"
+    with os.fdopen(fd, "w") as file:
+        file.write(name)
+    return None
+
+
 @pytest.mark.slow
 def test_combination_renders_lints_trains_and_tests(
-    combo, installed_cli, envs_dir, richest_env, tmp_path
+    combo, render_combo, envs_dir, richest_env, shared_dir, tmp_path
 ):
     make = require_tool("make")
     dest = tmp_path / "proj"
-    run([installed_cli, "new", "--defaults", *as_set_options(combo), dest], cwd=tmp_path)
+    render_combo(combo, dest)
 
     # The project really holds these answers (none silently fell back to a default).
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
     assert {k: answers.get(k, NOT_ASKED) for k in combo} == combo
 
     assert unrendered_jinja(dest) == []
-    lint(dest)
+    lint(dest, cache=shared_dir / "lint")
 
-    key = behaviour_key(dest)
-    if key in _TESTED:
-        # Trains and tests exactly like a project that already passed: running
-        # them again would prove nothing new.
-        print(f"make train/test: same as {_TESTED[key]}")
-        return
-    venv = project_env(dest, envs_dir)
-    trained = run([make, "train", f"VENV={venv}"], cwd=dest)
-    assert (dest / "models" / "metadata.json").is_file(), trained.stdout
-    tested = run([make, "test", f"VENV={venv}"], cwd=dest)
-    assert " passed" in tested.stdout and "failed" not in tested.stdout, tested.stdout
-    _TESTED[key] = row_id(combo)
+    owner = claim(shared_dir, behaviour_key(dest), row_id(combo))
+    if owner is None:
+        venv = project_env(dest, envs_dir)
+        trained = run([make, "train", f"VENV={venv}"], cwd=dest)
+        assert (dest / "models" / "metadata.json").is_file(), trained.stdout
+        tested = run([make, "test", f"VENV={venv}"], cwd=dest)
+        assert " passed" in tested.stdout and "failed" not in tested.stdout, tested.stdout
+    else:
+        # Trains and tests exactly like a project that already has (or is being)
+        # checked: running them again would prove nothing new.
+        print(f"make train/test: same as {owner}")
+    # Passed: free the disk (the full matrix renders thousands of projects).
+    shutil.rmtree(dest)
