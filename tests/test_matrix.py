@@ -35,8 +35,8 @@ from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
 # descriptive metadata. Projects that differ only there train and test
 # identically, so those steps run once per distinct rest ("behaviour key"),
 # which keeps the matrix within CI's time on 2 cores. A file whose path the
-# project's tests/ or src/ mention (or whose folder they name as a string,
-# e.g. "docs") is read after all and stays in the key.
+# project's tests/ or src/ mention (or whose folder they build a path from,
+# e.g. `root / "docs"`) is read after all and stays in the key.
 NOT_READ_BY_TESTS = {
     "LICENSE",
     ".copier-answers.yml",
@@ -76,7 +76,11 @@ def behaviour_key(project: Path) -> str:
             return True
         if len(relative.parts) == 1:
             return top in code  # a file at the root, named anywhere
-        return f'"{top}"' in code or f"'{top}'" in code  # the folder opened as a whole
+        # The folder opened as a whole: a path built from its name, e.g.
+        # `root / "docs"` or `Path("docs")` (a bare "docs" string may be anything,
+        # such as an OpenAPI operation id).
+        name = re.escape(top)
+        return re.search(rf"""(Path\(|/\s*)["']{name}["']|["']{name}["']\s*/""", code) is not None
 
     digest = hashlib.sha256()
     for path in generated_files(project):
