@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import textwrap
 
+import pytest
 import yaml
 
 from matrix import NOT_ASKED, REPO, OptionSpace, as_set_options, row_id
@@ -141,3 +142,47 @@ def test_behaviour_key_ignores_only_what_train_and_test_cannot_read(tmp_path):
     assert behaviour_key(project("r1", test=reads)) != behaviour_key(
         project("r2", test=reads, readme="# B")
     )
+
+
+def test_a_folder_joins_the_behaviour_key_only_when_code_builds_a_path_from_it(tmp_path):
+    from test_matrix import behaviour_key
+
+    def project(name, code, page):
+        root = tmp_path / name
+        (root / "src").mkdir(parents=True)
+        (root / "src" / "app.py").write_text(code)
+        (root / "docs").mkdir()
+        (root / "docs" / "deploy.md").write_text(page)
+        return root
+
+    # An OpenAPI operation id named "docs" does not read the docs folder...
+    ids = 'SPEC = {"operationId": "docs"}\n'
+    assert behaviour_key(project("i1", ids, "# AWS")) == behaviour_key(project("i2", ids, "# GCP"))
+    # ...a path built from it does.
+    reads = 'from pathlib import Path\nPAGES = Path(__file__).parent / "docs"\n'
+    assert behaviour_key(project("r1", reads, "# AWS")) != behaviour_key(
+        project("r2", reads, "# GCP")
+    )
+
+
+def test_the_lint_cache_reruns_a_linter_when_a_file_it_reads_changes(tmp_path):
+    from checks import lint
+    from conftest import require_tool
+
+    require_tool("ruff")
+    cache = tmp_path / "cache"
+
+    def project(name, code):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "pyproject.toml").write_text('[project]\nname = "p"\n')
+        (root / "app.py").write_text(code)
+        return root
+
+    lint(project("clean", "X = 1\n"), cache=cache)
+    assert len(list(cache.iterdir())) == 2  # ruff check and ruff format passed
+    lint(project("same", "X = 1\n"), cache=cache)  # same inputs: nothing new to record
+    assert len(list(cache.iterdir())) == 2
+    # Same file names, other content: ruff runs again and its failure is not hidden.
+    with pytest.raises(AssertionError, match="ruff format --check"):
+        lint(project("sloppy", "X=1\n"), cache=cache)
