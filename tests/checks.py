@@ -47,6 +47,20 @@ def unrendered_jinja(project: Path) -> list[str]:
     return leftovers
 
 
+# Never part of a generated project: bytecode that `pip install` compiles
+# inside the installed template, and editor/OS litter.
+STRAY = re.compile(r"(^|/)(__pycache__|[^/]+\.py[co]|\.DS_Store)(/|$)")
+
+
+def stray_files(project: Path) -> list[str]:
+    """Files of `project` that come from the template's surroundings, not from the template."""
+    return [
+        relative
+        for path in generated_files(project)
+        if STRAY.search(relative := path.relative_to(project).as_posix())
+    ]
+
+
 # What each linter reads. A linter's verdict depends only on these files (the
 # tool version is fixed for a test session), so a project whose inputs match
 # one that already passed need not be linted again: the full matrix renders

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from checks import stray_files
 from conftest import Server, free_port, post_json, require_tool, run, wait_http
 
 pytestmark = pytest.mark.slow
@@ -17,6 +18,7 @@ def test_wheel_generates_a_project_that_trains_tests_and_serves(installed_cli, t
     dest = tmp_path / "my-project"
     run([installed_cli, "new", "--defaults", dest], cwd=tmp_path)
     assert (dest / ".git").is_dir()
+    assert stray_files(dest) == []  # e.g. no bytecode of the wheel's own template
 
     # The project's own commands, in its own fresh .venv, as its README says.
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}

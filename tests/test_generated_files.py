@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import compileall
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from checks import unrendered_jinja
-from conftest import cli, require_tool, run
+from checks import stray_files, unrendered_jinja
+from conftest import REPO, cli, require_tool, run
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,23 @@ def test_the_jinja_scan_finds_leftovers(tmp_path):
         "{{package_name}}/x.py: {%",
         "{{package_name}}/x.py: file name",
     ]
+
+
+def test_bytecode_beside_the_template_is_not_copied(tmp_path):
+    # `pip install` compiles the wheel's template/*.py into __pycache__ folders
+    # inside the installed template; none of that may reach a project.
+    template = tmp_path / "template-copy"
+    template.mkdir()
+    (template / "copier.yml").write_text((REPO / "copier.yml").read_text())
+    shutil.copytree(REPO / "template", template / "template",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    compileall.compile_dir(template / "template", quiet=1)
+    (template / "template" / ".DS_Store").write_bytes(b"\0")
+    assert list((template / "template").rglob("*.pyc"))
+    dest = tmp_path / "proj"
+    result = cli("new", "--defaults", "--no-git", "--template", template, dest)
+    assert result.returncode == 0, result.stderr
+    assert stray_files(dest) == []
 
 
 def test_no_template_data_is_copied(project):

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks import generated_files, lint, unrendered_jinja
+from checks import generated_files, lint, stray_files, unrendered_jinja
 from conftest import generate, project_env, require_tool, run
 from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
 
@@ -180,6 +180,7 @@ def test_combination_renders_lints_trains_and_tests(
     assert {k: answers.get(k, NOT_ASKED) for k in combo} == combo
 
     assert unrendered_jinja(dest) == []
+    assert stray_files(dest) == []
     lint(dest, cache=shared_dir / "lint")
 
     owner = claim(shared_dir, behaviour_key(dest), row_id(combo))
