@@ -192,7 +192,7 @@ def main() -> int:
         servers = {
             "baseline": ("baseline_app:create_app()", {}),
             "service": (
-                f"{package}.api:create_app()",
+                f"{package}.serving.app:create_app()",
                 {"PREDICTION_LOG": str(work / "logs" / "predictions.jsonl")},
             ),
         }

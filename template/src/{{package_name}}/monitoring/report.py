@@ -24,54 +24,45 @@ matplotlib.use("Agg")  # draw to files only: no window, works on servers and in 
 import matplotlib.pyplot as plt  # noqa: E402 - must come after choosing the backend
 import numpy as np  # noqa: E402
 
+from .monitor import checked_columns  # noqa: E402
+
 REFERENCE_COLOUR, CURRENT_COLOUR = "#4c72b0", "#dd8452"
+
+
+def draw_numeric(ax, reference: dict[str, Any], values: list) -> None:
+    """Two overlaid histograms on the same bins: training sample and logged values."""
+    training = np.asarray(reference["sample"], dtype=float)
+    logged = np.asarray(values, dtype=float)
+    edges = np.histogram_bin_edges(np.concatenate([training, logged]), bins=30)
+    for data, colour, label in (
+        (training, REFERENCE_COLOUR, f"training (mean {training.mean():.3g})"),
+        (logged, CURRENT_COLOUR, f"logged requests (mean {logged.mean():.3g})"),
+    ):
+        ax.hist(data, bins=edges, density=True, alpha=0.55, color=colour, label=label)
+    ax.set_ylabel("density")
+
+
+def draw_categorical(ax, check: dict[str, Any], reference: dict[str, Any]) -> None:
+    """Side-by-side bars: each category's share in training and in the logged requests."""
+    names = list(check["reference_shares"])
+    x = np.arange(len(names))
+    training = [check["reference_shares"][name] for name in names]
+    logged = [check["current_shares"][name] for name in names]
+    ax.bar(x - 0.2, training, 0.4, color=REFERENCE_COLOUR, label="training")
+    ax.bar(x + 0.2, logged, 0.4, color=CURRENT_COLOUR, label="logged requests")
+    labels = reference.get("labels", {})  # class names of predictions, if any
+    ticks = [f"{name} ({labels[name]})" if name in labels else name for name in names]
+    ax.set_xticks(x, ticks, rotation=20 if len(names) > 4 else 0)
+    ax.set_ylabel("share of rows")
 
 
 def plot_column(check: dict[str, Any], reference: dict[str, Any], values: list) -> str:
     """A PNG (base64) of one column: training data against logged requests."""
     fig, ax = plt.subplots(figsize=(7, 3.4), dpi=100)
     if check["kind"] == "numeric":
-        ref = np.asarray(reference["sample"], dtype=float)
-        cur = np.asarray(values, dtype=float)
-        edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins=30)
-        ax.hist(
-            ref,
-            bins=edges,
-            density=True,
-            alpha=0.55,
-            color=REFERENCE_COLOUR,
-            label=f"training (mean {ref.mean():.3g})",
-        )
-        ax.hist(
-            cur,
-            bins=edges,
-            density=True,
-            alpha=0.55,
-            color=CURRENT_COLOUR,
-            label=f"logged requests (mean {cur.mean():.3g})",
-        )
-        ax.set_ylabel("density")
+        draw_numeric(ax, reference, values)
     else:
-        names = list(check["reference_shares"])
-        x = np.arange(len(names))
-        ax.bar(
-            x - 0.2,
-            [check["reference_shares"][n] for n in names],
-            0.4,
-            color=REFERENCE_COLOUR,
-            label="training",
-        )
-        ax.bar(
-            x + 0.2,
-            [check["current_shares"][n] for n in names],
-            0.4,
-            color=CURRENT_COLOUR,
-            label="logged requests",
-        )
-        labels = reference.get("labels", {})  # class names of predictions, if any
-        ticks = [f"{n} ({labels[n]})" if n in labels else n for n in names]
-        ax.set_xticks(x, ticks, rotation=20 if len(names) > 4 else 0)
-        ax.set_ylabel("share of rows")
+        draw_categorical(ax, check, reference)
     ax.set_title(
         f"{check['name']}: PSI {check['psi']:.3f}, {check['test']} p-value {check['p_value']:.2g}"
     )
@@ -79,12 +70,8 @@ def plot_column(check: dict[str, Any], reference: dict[str, Any], values: list) 
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
+    plt.close(fig)  # figures stay in memory until closed
     return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    return summary["features"] + ([summary["prediction"]] if summary["prediction"] else [])
 
 
 def markdown(summary: dict[str, Any]) -> str:
@@ -107,7 +94,7 @@ def markdown(summary: dict[str, Any]) -> str:
         "| column | test | PSI | statistic | p-value | result |",
         "|---|---|---:|---:|---:|---|",
     ]
-    for row in _rows(summary):
+    for row in checked_columns(summary):
         result = "**drift**: " + row["reason"] if row["drifted"] else "ok"
         lines.append(
             f"| `{row['name']}` | {row['test']} | {row['psi']:.3f} | {row['statistic']:.3f} "
@@ -161,36 +148,51 @@ $plots
 """)
 
 
+def table_row(check: dict[str, Any]) -> str:
+    """One <tr> of the summary table; drifted rows get the "drift" class (red)."""
+    means = (
+        f"{check['reference_mean']:.4g} &rarr; {check['current_mean']:.4g}"
+        if check["reference_mean"] is not None
+        else ""
+    )
+    result = "<b>drift</b>: " + html.escape(check["reason"]) if check["drifted"] else "ok"
+    return (
+        f'<tr class="{"drift" if check["drifted"] else "ok"}">'
+        f"<td><code>{html.escape(check['name'])}</code></td><td>{check['test']}</td>"
+        f'<td class="num">{check["psi"]:.3f}</td><td class="num">{check["statistic"]:.3f}</td>'
+        f'<td class="num">{check["p_value"]:.2g}</td><td>{means}</td><td>{result}</td></tr>'
+    )
+
+
+def figure(check: dict[str, Any], reference: dict[str, Any], values: list) -> str:
+    """A <figure> with the column's plot embedded as a base64 PNG."""
+    column_reference = (
+        reference["prediction"]
+        if check["name"] == "prediction"
+        else reference["features"][check["name"]]
+    )
+    image = plot_column(check, column_reference, values)
+    name = html.escape(check["name"])
+    caption = "drifted" if check["drifted"] else "no drift"
+    return (
+        f'<figure><img alt="{name}: training vs logged requests" '
+        f'src="data:image/png;base64,{image}">'
+        f"<figcaption>{name} ({caption})</figcaption></figure>"
+    )
+
+
 def render_html(summary: dict[str, Any], reference: dict[str, Any], columns: dict) -> str:
-    """The whole report as one HTML page with embedded plots."""
-    table, plots = [], []
-    for row in _rows(summary):
-        means = (
-            f"{row['reference_mean']:.4g} &rarr; {row['current_mean']:.4g}"
-            if row["reference_mean"] is not None
-            else ""
-        )
-        result = "<b>drift</b>: " + html.escape(row["reason"]) if row["drifted"] else "ok"
-        table.append(
-            f'<tr class="{"drift" if row["drifted"] else "ok"}">'
-            f"<td><code>{html.escape(row['name'])}</code></td><td>{row['test']}</td>"
-            f'<td class="num">{row["psi"]:.3f}</td><td class="num">{row["statistic"]:.3f}</td>'
-            f'<td class="num">{row["p_value"]:.2g}</td><td>{means}</td><td>{result}</td></tr>'
-        )
-        if row["drifted"] or row["name"] == "prediction":
-            summary_of = (
-                reference["prediction"]
-                if row["name"] == "prediction"
-                else reference["features"][row["name"]]
-            )
-            image = plot_column(row, summary_of, columns[row["name"]])
-            caption = "drifted" if row["drifted"] else "no drift"
-            plots.append(
-                f'<figure><img alt="{html.escape(row["name"])}: training vs logged requests" '
-                f'src="data:image/png;base64,{image}">'
-                f"<figcaption>{html.escape(row['name'])} ({caption})</figcaption></figure>"
-            )
-    warnings = "".join(f"<p>Warning: {html.escape(w)}</p>" for w in summary["warnings"])
+    """The whole report as one HTML page with embedded plots.
+
+    Every drifted column is plotted, and the predictions always are: they are
+    the first place a problem shows, even when no single feature drifted.
+    """
+    checks = checked_columns(summary)
+    plots = [
+        figure(check, reference, columns[check["name"]])
+        for check in checks
+        if check["drifted"] or check["name"] == "prediction"
+    ]
     settings, log = summary["settings"], summary["log"]
     return PAGE.substitute(
         version=html.escape(str(summary["model_version"])),
@@ -205,11 +207,11 @@ def render_html(summary: dict[str, Any], reference: dict[str, Any], columns: dic
         psi_threshold=settings["psi_threshold"],
         alpha=f"{settings['p_value_per_check']:.2g}",
         p_value=settings["p_value"],
-        checks=len(_rows(summary)),
+        checks=len(checks),
         corrupt=log["corrupt_lines"],
         blank=log["blank_lines"],
-        warnings=warnings,
-        table="\n".join(table),
+        warnings="".join(f"<p>Warning: {html.escape(w)}</p>" for w in summary["warnings"]),
+        table="\n".join(table_row(check) for check in checks),
         plots="\n".join(plots) or "<p>No drifted columns to plot.</p>",
     )
 

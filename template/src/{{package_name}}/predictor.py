@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import registry
+from .registry import ModelMetadata
 
 
 class InvalidInput(ValueError):
@@ -34,13 +35,13 @@ def _is_finite(value: int | float) -> bool:
 class Predictor:
     """A loaded model plus the metadata that describes what it accepts."""
 
-    def __init__(self, model: Any, metadata: dict[str, Any]):
+    def __init__(self, model: Any, metadata: ModelMetadata):
         self.model = model
         self.metadata = metadata
-        self.schema: dict[str, dict] = metadata["features"]
-        self.task: str = metadata["task"]
-        self.threshold: float | None = metadata.get("threshold")
-        self.class_names: dict[str, str] = metadata.get("class_names", {})
+        self.schema: dict[str, dict] = metadata.features
+        self.task: str = metadata.task
+        self.threshold: float | None = metadata.threshold
+        self.class_names: dict[str, str] = metadata.class_names
 
     @classmethod
     def load(cls, directory: str | Path) -> Predictor:
@@ -48,7 +49,7 @@ class Predictor:
 
     @property
     def version(self) -> str:
-        return self.metadata["model_version"]
+        return self.metadata.model_version
 
     def check(self, record: Any) -> dict[str, Any]:
         """Return the record if it fits the schema, else raise InvalidInput.

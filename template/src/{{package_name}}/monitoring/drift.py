@@ -29,14 +29,14 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from .reference import bin_shares
+from ..training.reference import bin_shares
 
 EPSILON = 1e-4  # stands in for an empty bin, so ln(0) never happens
 
 
 @dataclass
-class Check:
-    """The outcome of comparing one column (a feature or the predictions)."""
+class ColumnCheck:
+    """The outcome of comparing one column (a feature or the predictions) with training."""
 
     name: str
     kind: str  # "numeric" or "categorical"
@@ -54,6 +54,7 @@ class Check:
     current_shares: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain values, ready for summary.json and the report."""
         return asdict(self)
 
 
@@ -64,8 +65,10 @@ def psi(reference: list[float] | np.ndarray, current: list[float] | np.ndarray) 
     return float(np.sum((cur - ref) * np.log(cur / ref)))
 
 
-def _decide(psi_value: float, p_value: float, settings: dict[str, Any], alpha: float) -> tuple:
-    """Apply the two thresholds; return (drifted, reason)."""
+def drift_verdict(
+    psi_value: float, p_value: float, settings: dict[str, Any], alpha: float
+) -> tuple[bool, str]:
+    """Apply the two thresholds; return (drifted, a sentence saying why)."""
     reasons = []
     if psi_value >= settings["psi_threshold"]:
         reasons.append(f"PSI {psi_value:.3f} >= {settings['psi_threshold']}")
@@ -78,16 +81,16 @@ def _decide(psi_value: float, p_value: float, settings: dict[str, Any], alpha: f
 
 def check_numeric(
     name: str, summary: dict[str, Any], values: np.ndarray, settings: dict, alpha: float
-) -> Check:
+) -> ColumnCheck:
     """Compare logged numbers with the reference summary: PSI on deciles + KS test."""
     values = np.asarray(values, dtype=float)
     cuts = summary["cut_points"]
     current = bin_shares(values, cuts)
     psi_value = psi(summary["bin_shares"], current)
     ks = stats.ks_2samp(np.asarray(summary["sample"], dtype=float), values)
-    drifted, reason = _decide(psi_value, float(ks.pvalue), settings, alpha)
-    labels = _bin_labels(cuts)
-    return Check(
+    drifted, reason = drift_verdict(psi_value, float(ks.pvalue), settings, alpha)
+    labels = bin_labels(cuts)
+    return ColumnCheck(
         name=name,
         kind="numeric",
         test="KS",
@@ -106,7 +109,7 @@ def check_numeric(
 
 def check_categorical(
     name: str, summary: dict[str, Any], values: list[Any], settings: dict, alpha: float
-) -> Check:
+) -> ColumnCheck:
     """Compare logged categories with the reference shares: PSI + chi-square test."""
     names = list(summary["shares"])
     counted: dict[str, int] = dict.fromkeys(names, 0)
@@ -121,8 +124,8 @@ def check_categorical(
     expected = np.clip(np.asarray(reference), EPSILON, None)
     expected = expected / expected.sum() * total
     chi = stats.chisquare(list(counted.values()), expected)
-    drifted, reason = _decide(psi_value, float(chi.pvalue), settings, alpha)
-    return Check(
+    drifted, reason = drift_verdict(psi_value, float(chi.pvalue), settings, alpha)
+    return ColumnCheck(
         name=name,
         kind="categorical",
         test="chi-square",
@@ -139,14 +142,14 @@ def check_categorical(
 
 def check_column(
     name: str, summary: dict[str, Any], values: list[Any], settings: dict, alpha: float
-) -> Check:
+) -> ColumnCheck:
     """Pick the numeric or categorical check from the reference summary."""
     if summary["kind"] == "numeric":
         return check_numeric(name, summary, np.asarray(values, dtype=float), settings, alpha)
     return check_categorical(name, summary, values, settings, alpha)
 
 
-def _bin_labels(cuts: list[float]) -> list[str]:
+def bin_labels(cuts: list[float]) -> list[str]:
     """Readable names for the bins between cut points, e.g. '<= 12', '12-24', '> 60'."""
     if not cuts:
         return ["all"]

@@ -2,6 +2,7 @@
 
 The preprocessing lives inside the scikit-learn Pipeline, so exactly the same
 steps run in training and at prediction time (no "training/serving skew").
+Which columns are numbers and which are categories comes from dataset.yaml.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from .data import CATEGORICAL_FEATURES, CATEGORIES, NUMERIC_FEATURES
+from ..spec import SPEC
 
 
 def build_preprocessor() -> ColumnTransformer:
     """Scale numeric columns and one-hot encode categorical ones."""
-    transformers = [("numeric", StandardScaler(), NUMERIC_FEATURES)]
-    if CATEGORICAL_FEATURES:
+    transformers = [("numeric", StandardScaler(), SPEC.numeric_features)]
+    if SPEC.categorical_features:
         encoder = OneHotEncoder(
-            categories=[CATEGORIES[column] for column in CATEGORICAL_FEATURES],
+            # The categories listed in dataset.yaml, in that order: a category
+            # unseen in training becomes all zeros instead of an error.
+            categories=[list(SPEC.feature(name).categories) for name in SPEC.categorical_features],
             handle_unknown="ignore",
         )
-        transformers.append(("categorical", encoder, CATEGORICAL_FEATURES))
+        transformers.append(("categorical", encoder, SPEC.categorical_features))
     return ColumnTransformer(transformers, verbose_feature_names_out=False)

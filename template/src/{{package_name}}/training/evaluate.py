@@ -1,9 +1,17 @@
-"""Score a model with the metrics that fit its task, and apply the quality gate."""
+"""Score a model with the metrics that fit its task, and apply the quality gate.
+
+Every machine-learning metric of the project is computed here: training
+scores the test split with `score`, and so does `make evaluate`.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn import metrics
+
+from ..spec import SPEC
 
 
 def classification_metrics(y_true, y_pred, y_proba) -> dict[str, float]:
@@ -42,7 +50,23 @@ def regression_metrics(y_true, y_pred) -> dict[str, float]:
 
 
 def rounded(scores: dict[str, float], digits: int = 4) -> dict[str, float]:
+    """Round every score, so metadata.json and the printed metrics stay readable."""
     return {name: round(float(value), digits) for name, value in scores.items()}
+
+
+def score(model: Any, X, y, threshold: float | None) -> dict[str, float]:
+    """Compute the task's metrics of `model` on (X, y).
+
+    A binary classifier says "positive" when the positive class's probability
+    reaches `threshold` (chosen on validation data); the other tasks need none.
+    """
+    if SPEC.task == "regression":
+        return rounded(regression_metrics(y, model.predict(X)))
+    proba = model.predict_proba(X)
+    if SPEC.task == "binary":
+        positive = proba[:, 1]
+        return rounded(classification_metrics(y, (positive >= threshold).astype(int), positive))
+    return rounded(classification_metrics(y, model.predict(X), proba))
 
 
 class QualityGateError(RuntimeError):

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from . import data
+from ..spec import SPEC
+
+if TYPE_CHECKING:  # for the type hint only: monitoring imports this module, not the registry
+    from ..registry import ModelMetadata
 
 REFERENCE_FILE = "reference.json"
 BINS = 10  # deciles: the usual choice for PSI
@@ -90,10 +93,10 @@ def build_reference(
 ) -> dict[str, Any]:
     """Summarise the training features and the model's predictions for them."""
     summary: dict[str, Any] = {}
-    for name in data.NUMERIC_FEATURES:
+    for name in SPEC.numeric_features:
         summary[name] = numeric_summary(features[name], seed)
-    for name in data.CATEGORICAL_FEATURES:
-        summary[name] = categorical_summary(features[name], data.CATEGORIES[name])
+    for name in SPEC.categorical_features:
+        summary[name] = categorical_summary(features[name], list(SPEC.feature(name).categories))
     if task == "regression":
         prediction = numeric_summary(predictions, seed)
     else:
@@ -107,23 +110,25 @@ def build_reference(
     }
 
 
-def save_reference(model: Any, metadata: dict[str, Any], X_train: pd.DataFrame, directory) -> Path:
+def save_reference(
+    model: Any, metadata: ModelMetadata, X_train: pd.DataFrame, directory: str | Path
+) -> Path:
     """Write reference.json for a freshly trained model (called by train.py).
 
     The reference predictions come from the same `Predictor` the API uses,
     so they look exactly like the `prediction` values in the serving log.
     """
-    from .predict import Predictor
+    from ..predictor import Predictor
 
     predictor = Predictor(model, metadata)
     results = predictor.predict(X_train.to_dict(orient="records"))
     reference = build_reference(
         X_train,
         [result["prediction"] for result in results],
-        task=metadata["task"],
-        model_version=metadata["model_version"],
-        seed=metadata.get("params", {}).get("seed", 0),
-        class_names=metadata.get("class_names"),
+        task=metadata.task,
+        model_version=metadata.model_version,
+        seed=metadata.params.get("seed", 0),
+        class_names=metadata.class_names,
     )
     path = Path(directory) / REFERENCE_FILE
     path.write_text(json.dumps(reference) + "\n", encoding="utf-8")

@@ -1,4 +1,8 @@
-"""Prometheus metrics: what the service does, in numbers a dashboard can plot.
+"""Prometheus metrics of the service: what it does, in numbers a dashboard can plot.
+
+These are operational metrics (requests, latency, predictions made), scraped
+by Prometheus. The model's quality metrics (accuracy, ROC AUC, MAE ...) are a
+different thing: training/evaluate.py computes those on test data.
 
 Exposed at `GET /metrics` in Prometheus' text format:
 
@@ -17,7 +21,11 @@ variable (tests, `flask run`) the numbers of the one process are shown.
 from __future__ import annotations
 
 import os
+import time
+from collections import Counter as Tally
+from typing import Any
 
+from flask import Flask, Response, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -58,6 +66,46 @@ def prediction_bucket(value: float, edges: list[float]) -> str:
             return f"{lower}-{edge:g}"
         lower = f"{edge:g}"
     return f"{lower}-inf"
+
+
+# The methods a metric label may name; anything else is counted as "other".
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def count_request(response: Response) -> Response:
+    """Count every answered request and time it, by route pattern."""
+    # The route pattern, not the raw path: unknown paths must not each
+    # create a new time series.
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    method = request.method if request.method in KNOWN_METHODS else "other"  # same reason
+    REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
+    if "started" in g:
+        LATENCY.labels(endpoint).observe(time.perf_counter() - g.started)
+    return response
+
+
+def count_requests_of(app: Flask) -> None:
+    """Measure every request `app` answers, errors included."""
+    app.before_request(start_timer)
+    app.after_request(count_request)
+
+
+def count_predictions(
+    results: list[dict[str, Any]], task: str, quartiles: list[float] | None
+) -> None:
+    """Add one batch of predictions to `predictions_total`."""
+    if task == "regression":
+        values = Tally(
+            prediction_bucket(result["prediction"], quartiles or []) for result in results
+        )
+    else:
+        values = Tally(result["label"] for result in results)
+    for value, count in values.items():
+        PREDICTIONS.labels(value).inc(count)
 
 
 def render() -> tuple[bytes, str]:

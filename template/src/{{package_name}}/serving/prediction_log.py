@@ -1,0 +1,203 @@
+"""The prediction log: the one module that writes it and reads it.
+
+The service writes every prediction here, and `make monitor` reads the lines
+back to compare live requests with the training data. Keeping both sides in
+one module means the format is defined once: change a field here and both
+the writer and the reader see the change.
+
+The format is JSON lines: one JSON object per line, one line per input row:
+
+    {"timestamp": "2025-01-31T12:00:00.123456+00:00", "request_id": "9f1c...",
+     "model_version": "3fa2b1c4d5e6", "features": {...}, "prediction": 1,
+     "probabilities": {...}}
+
+"features" and "prediction" are required; "probabilities" appears only for
+classifiers. The file is rotated by size (`predictions.jsonl` ->
+`predictions.jsonl.1` -> ...), so it can never fill the disk.
+
+Gunicorn runs several worker processes that all append to the same file. A
+lock file (`fcntl.flock`) lets exactly one of them write or rotate at a time,
+so lines never interleave and no worker keeps writing into a rotated file.
+
+The service imports this module, so it uses the standard library only (no
+pandas, no Flask): reading a log costs nothing to import.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Relative to the project root, where `make serve` and `make monitor` run.
+DEFAULT_PATH = "logs/predictions.jsonl"
+
+
+def log_record(
+    features: dict[str, Any],
+    result: dict[str, Any],
+    model_version: str,
+    request_id: str,
+    timestamp: str,
+) -> dict[str, Any]:
+    """One line of the log, as a dict: the request row and what the model answered."""
+    record = {
+        "timestamp": timestamp,
+        "request_id": request_id,
+        "model_version": model_version,
+        "features": features,
+        "prediction": result["prediction"],
+    }
+    if "probabilities" in result:
+        record["probabilities"] = result["probabilities"]
+    return record
+
+
+class PredictionLog:
+    """Append prediction records to `path`, keeping at most `backups` old files."""
+
+    def __init__(self, path: str | Path, max_bytes: int = 10_000_000, backups: int = 5):
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self._thread_lock = threading.Lock()  # for threaded gunicorn workers
+        self._warned = False
+
+    def write(
+        self,
+        rows: list[dict[str, Any]],
+        results: list[dict[str, Any]],
+        model_version: str,
+        request_id: str,
+    ) -> None:
+        """Log one line per input row. Never raises: a full disk must not stop predictions."""
+        timestamp = datetime.now(timezone.utc).isoformat()
+        lines = [
+            json.dumps(
+                log_record(features, result, model_version, request_id, timestamp),
+                separators=(",", ":"),
+            )
+            + "\n"
+            for features, result in zip(rows, results, strict=True)
+        ]
+        data = "".join(lines).encode("utf-8")
+        try:
+            with self._thread_lock, self._process_lock():
+                self._rotate_if_needed(len(data))
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                try:
+                    os.write(fd, data)  # one write call per request: lines stay whole
+                finally:
+                    os.close(fd)
+        except OSError as problem:
+            if not self._warned:  # warn once per worker, not once per request
+                log.warning("prediction log %s is not writable: %s", self.path, problem)
+                self._warned = True
+
+    @contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        """An exclusive lock shared by all worker processes."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{self.path}.lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+            yield
+
+    def _rotate_if_needed(self, incoming: int) -> None:
+        """Move the live file aside when `incoming` more bytes would exceed max_bytes."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size == 0 or size + incoming <= self.max_bytes:
+            return
+        if self.backups < 1:
+            self.path.unlink()
+            return
+        # predictions.jsonl.4 -> .5, ..., .1 -> .2, then the live file -> .1
+        for index in range(self.backups - 1, 0, -1):
+            older = Path(f"{self.path}.{index}")
+            if older.exists():
+                older.replace(f"{self.path}.{index + 1}")
+        self.path.replace(f"{self.path}.1")
+
+
+class NoPredictionLog(FileNotFoundError):
+    """Neither the log nor a rotated copy of it exists; the message says what to do."""
+
+
+@dataclass
+class LoggedPredictions:
+    """What `read_log` found: the usable records, and what was wrong with the other lines."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)  # oldest first
+    files: list[str] = field(default_factory=list)  # the files read, oldest first
+    lines: int = 0
+    blank_lines: int = 0
+    corrupt_lines: int = 0
+    first_corrupt_line: str = ""  # e.g. "predictions.jsonl line 7: not valid JSON"
+
+
+def log_files(path: str | Path) -> list[Path]:
+    """The log and its rotated copies (predictions.jsonl.1, .2 ...), oldest first."""
+    path = Path(path)
+    rotated = []
+    for sibling in path.parent.glob(path.name + ".*"):
+        suffix = sibling.name[len(path.name) + 1 :]
+        if suffix.isdigit():  # skips predictions.jsonl.lock
+            rotated.append((int(suffix), sibling))
+    # A higher number is an older file; the live log is the newest of all.
+    files = [sibling for _, sibling in sorted(rotated, reverse=True)]
+    return files + ([path] if path.is_file() else [])
+
+
+def parse_line(line: str) -> tuple[dict[str, Any] | None, str]:
+    """Return (record, "") for a usable line, or (None, what is wrong with it)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None, "not valid JSON"
+    if not isinstance(record, dict) or not isinstance(record.get("features"), dict):
+        return None, "no 'features' object"
+    if "prediction" not in record:
+        return None, "no 'prediction'"
+    return record, ""
+
+
+def read_log(path: str | Path) -> LoggedPredictions:
+    """Read the log and its rotated copies; blank and corrupt lines are counted and skipped.
+
+    A crash mid-write or a hand-edited file must not stop monitoring, so a bad
+    line never raises: it is counted, and the first one is named for the report.
+    """
+    files = log_files(path)
+    if not files:
+        raise NoPredictionLog(
+            f"no prediction log at {path}: start the service (`make serve`) and send it "
+            "requests (`make simulate-traffic`), or set PREDICTION_LOG to the log's path"
+        )
+    found = LoggedPredictions(files=[str(file) for file in files])
+    for file in files:
+        with file.open(encoding="utf-8", errors="replace") as lines:
+            for number, line in enumerate(lines, start=1):
+                found.lines += 1
+                if not line.strip():
+                    found.blank_lines += 1
+                    continue
+                record, problem = parse_line(line)
+                if record is None:
+                    found.corrupt_lines += 1
+                    if not found.first_corrupt_line:
+                        found.first_corrupt_line = f"{file.name} line {number}: {problem}"
+                    continue
+                found.records.append(record)
+    return found

@@ -1,0 +1,186 @@
+"""The data set's description, read from `dataset.yaml` next to this file.
+
+`dataset.yaml` is the one place that says what the data is: the target and
+the task, every feature's type, unit, meaning and plausible range, example
+records, and the effects we expect a good model to have learned. Training
+validates data against it, the API builds its request schema, examples and
+form from it, and the tests and monitoring take their sample values from it.
+Change the data set by changing that file, not the code.
+
+This module only reads YAML (no pandas, no scikit-learn), so the service can
+import it without loading any training code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SPEC_FILE = Path(__file__).with_name("dataset.yaml")
+TASKS = ("binary", "multiclass", "regression")
+FEATURE_TYPES = ("integer", "number", "category")
+
+
+class SpecError(ValueError):
+    """dataset.yaml is missing something or contradicts itself."""
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One input column of the model."""
+
+    name: str
+    type: str  # "integer", "number" or "category"
+    description: str = ""
+    unit: str = ""
+    low: float | None = None  # plausible range; None = open on that side
+    high: float | None = None
+    categories: tuple[str, ...] = ()
+    source: str = ""  # the column's name in the loader's output, when it differs
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type != "category"
+
+
+@dataclass(frozen=True)
+class Target:
+    """The column the model predicts."""
+
+    name: str
+    description: str = ""
+    classes: dict[int, str] = field(default_factory=dict)  # code -> label; empty for regression
+    recode: dict[int, int] = field(default_factory=dict)  # the loader's code -> ours
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A behaviour we expect: changing one feature moves the prediction one way."""
+
+    feature: str
+    start: Any  # "from" in dataset.yaml
+    end: Any  # "to" in dataset.yaml
+    expect: str  # "increase" or "decrease"
+    towards: str = ""  # multiclass: the class whose probability moves
+    because: str = ""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """Everything the project knows about its data set."""
+
+    title: str
+    task: str
+    source: str
+    loader: dict[str, Any]
+    target: Target
+    features: tuple[Feature, ...]
+    examples: tuple[dict[str, Any], ...]
+    effects: tuple[Effect, ...] = ()
+    intended_use: str = ""
+    limitations: tuple[str, ...] = ()
+    monitoring_shift: str = ""  # the numeric feature docs and tests shift to show drift
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [feature.name for feature in self.features]
+
+    @property
+    def numeric_features(self) -> list[str]:
+        return [feature.name for feature in self.features if feature.is_numeric]
+
+    @property
+    def categorical_features(self) -> list[str]:
+        return [feature.name for feature in self.features if not feature.is_numeric]
+
+    def feature(self, name: str) -> Feature:
+        for feature in self.features:
+            if feature.name == name:
+                return feature
+        raise KeyError(name)
+
+
+def _feature(raw: dict[str, Any]) -> Feature:
+    if raw.get("type") not in FEATURE_TYPES:
+        raise SpecError(f"feature {raw.get('name')!r}: type must be one of {FEATURE_TYPES}")
+    low, high = raw.get("range") or (None, None)
+    categories = tuple(str(value) for value in raw.get("categories") or ())
+    if raw["type"] == "category" and not categories:
+        raise SpecError(f"feature {raw['name']!r}: a category needs its `categories`")
+    return Feature(
+        name=raw["name"],
+        type=raw["type"],
+        description=raw.get("description", ""),
+        unit=raw.get("unit", ""),
+        low=low,
+        high=high,
+        categories=categories,
+        source=raw.get("source", ""),
+    )
+
+
+def _effect(raw: dict[str, Any]) -> Effect:
+    return Effect(
+        feature=raw["feature"],
+        start=raw["from"],
+        end=raw["to"],
+        expect=raw["expect"],
+        towards=raw.get("towards", ""),
+        because=raw.get("because", ""),
+    )
+
+
+def parse_spec(raw: dict[str, Any]) -> DatasetSpec:
+    """Build a DatasetSpec from the parsed YAML, checking what code relies on."""
+    if raw.get("task") not in TASKS:
+        raise SpecError(f"task must be one of {TASKS}, got {raw.get('task')!r}")
+    target = raw["target"]
+    classes = target.get("classes") or {}
+    recode = target.get("recode") or {}
+    spec = DatasetSpec(
+        title=raw["title"],
+        task=raw["task"],
+        source=raw["source"],
+        loader=dict(raw["loader"]),
+        target=Target(
+            name=target["name"],
+            description=target.get("description", ""),
+            classes={int(code): str(label) for code, label in classes.items()},
+            recode={int(old): int(new) for old, new in recode.items()},
+            unit=target.get("unit", ""),
+        ),
+        features=tuple(_feature(feature) for feature in raw["features"]),
+        examples=tuple(raw["examples"]),
+        effects=tuple(_effect(effect) for effect in raw.get("effects") or ()),
+        intended_use=raw.get("intended_use", ""),
+        limitations=tuple(raw.get("limitations") or ()),
+        monitoring_shift=(raw.get("monitoring") or {}).get("shift", ""),
+    )
+    if (spec.task == "regression") == bool(spec.target.classes):
+        raise SpecError("target.classes are needed for classification, and only there")
+    for example in spec.examples:
+        if sorted(example) != sorted(spec.feature_names):
+            raise SpecError(f"example {example} must give exactly the features")
+    return spec
+
+
+@cache
+def load_spec(path: str | Path = SPEC_FILE) -> DatasetSpec:
+    """Read and check dataset.yaml (once per process)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as problem:
+        raise SpecError(f"cannot read {path}: {problem}") from None
+    try:
+        return parse_spec(raw)
+    except (KeyError, TypeError) as problem:
+        raise SpecError(f"{path}: missing or malformed entry {problem}") from None
+
+
+SPEC = load_spec()
