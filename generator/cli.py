@@ -1,7 +1,8 @@
 """The `mlops-portfolio` command line.
 
-Kept light on purpose: argparse only at import time, so `--help` starts fast;
-copier, rich and questionary are imported when a command needs them.
+Every command's options are defined here. Kept light on purpose: argparse
+only at import time, so `--help` starts fast; each command's module (and
+copier, rich, questionary, PyYAML) is imported when that command runs.
 """
 
 from __future__ import annotations
@@ -9,9 +10,33 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator import __version__, roadmap
+from generator import __version__
+from generator.errors import EXIT_OK
 
-EXIT_BAD_INPUT = 2
+
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser whose choice options take their choices from copier.yml.
+
+    copier.yml is the only place a question's choices are written, but
+    reading it needs PyYAML, too slow to import for `mlops-portfolio --help`.
+    A command's parser parses only when that command is given, so the choices
+    are filled in then: before its own `--help`, usage or "invalid choice"
+    error is shown.
+    """
+
+    def add_choice_option(self, flag: str, question: str, **kwargs) -> None:
+        """Add `flag`, whose choices are the values of copier.yml's `question`."""
+        action = self.add_argument(flag, **kwargs)
+        action.question = question  # read by parse_known_args
+
+    def parse_known_args(self, args=None, namespace=None):
+        for action in self._actions:
+            question = getattr(action, "question", None)
+            if question and action.choices is None:
+                from generator.questions import choice_values
+
+                action.choices = choice_values(question)
+        return super().parse_known_args(args, namespace)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate a working MLOps portfolio repository and its learning roadmap.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
 
     new = commands.add_parser(
         "new",
@@ -28,52 +53,121 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate a new MLOps project in DEST (a new or empty directory).",
     )
     new.add_argument("dest", metavar="DEST", type=Path, help="directory to create")
-    new.add_argument("--defaults", action="store_true",
-                     help="answer every question with its default, without prompting")
-    new.add_argument("--answers", metavar="FILE", type=Path,
-                     help="YAML file of answers (e.g. a .copier-answers.yml a teacher shares)")
-    new.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="assign",
-                     help="set one answer; repeatable; wins over --answers")
-    new.add_argument("--no-git", action="store_true",
-                     help="do not run git init and make the first commit")
-    roadmap.add_parser(commands)
+    new.add_argument(
+        "--defaults",
+        action="store_true",
+        help="answer every question with its default, without prompting",
+    )
+    new.add_argument(
+        "--answers",
+        metavar="FILE",
+        type=Path,
+        help="YAML file of answers (e.g. a .copier-answers.yml a teacher shares)",
+    )
+    new.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="assign",
+        help="set one answer; repeatable; wins over --answers",
+    )
+    new.add_argument(
+        "--no-git", action="store_true", help="do not run git init and make the first commit"
+    )
+    add_roadmap_parser(commands)
     push = new.add_mutually_exclusive_group()
-    push.add_argument("--push", dest="push", action="store_true", default=None,
-                      help="create the GitHub repository with gh and push, without asking")
-    push.add_argument("--no-push", dest="push", action="store_false",
-                      help="do not push; print nothing about pushing")
-    new.add_argument("--template", metavar="URL-OR-PATH",
-                     help="render another copy of the template (a git URL or a directory) "
-                          "instead of the one in this package")
-    new.add_argument("--vcs-ref", metavar="REF",
-                     help="with --template: the git tag or commit to use (default: newest tag)")
+    push.add_argument(
+        "--push",
+        dest="push",
+        action="store_true",
+        default=None,
+        help="create the GitHub repository with gh and push, without asking",
+    )
+    push.add_argument(
+        "--no-push",
+        dest="push",
+        action="store_false",
+        help="do not push; print nothing about pushing",
+    )
+    new.add_argument(
+        "--template",
+        metavar="URL-OR-PATH",
+        help="render another copy of the template (a git URL or a directory) "
+        "instead of the one in this package",
+    )
+    new.add_argument(
+        "--vcs-ref",
+        metavar="REF",
+        help="with --template: the git tag or commit to use (default: newest tag)",
+    )
 
     update = commands.add_parser(
         "update",
         help="merge a newer template version into a generated project",
         description="Bring a newer template version into a project made by mlops-portfolio. "
-                    "A three-way merge keeps your own edits; review the result with git diff.",
+        "A three-way merge keeps your own edits; review the result with git diff.",
     )
-    update.add_argument("path", metavar="PATH", nargs="?", default=".",
-                        help="the generated project (default: the current directory)")
-    update.add_argument("--template", metavar="URL-OR-PATH",
-                        help="where the template's git repository is, if not where the "
-                             "answers file says (recorded for next time)")
-    update.add_argument("--to", metavar="REF",
-                        help="the template version (git tag or commit) to update to "
-                             "(default: the newest tag)")
+    update.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        default=".",
+        help="the generated project (default: the current directory)",
+    )
+    update.add_argument(
+        "--template",
+        metavar="URL-OR-PATH",
+        help="where the template's git repository is, if not where the "
+        "answers file says (recorded for next time)",
+    )
+    update.add_argument(
+        "--to",
+        metavar="REF",
+        help="the template version (git tag or commit) to update to (default: the newest tag)",
+    )
 
     doctor = commands.add_parser(
         "doctor",
         help="check that git, Python, make, docker, gh and your cloud's CLI are installed",
         description="Check the tools a generated project uses and say how to install "
-                    "what is missing, on Linux, macOS and Windows.",
+        "what is missing, on Linux, macOS and Windows.",
     )
-    doctor.add_argument("path", metavar="PATH", nargs="?", default=".",
-                        help="a generated project, to check its cloud's CLI (default: .)")
-    doctor.add_argument("--cloud", choices=["aws", "gcp", "azure", "none"],
-                        help="the cloud whose CLI to check (default: the project's)")
+    doctor.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        default=".",
+        help="a generated project, to check its cloud's CLI (default: .)",
+    )
+    doctor.add_choice_option(
+        "--cloud",
+        question="cloud_provider",
+        help="the cloud whose CLI to check (default: the project's)",
+    )
     return parser
+
+
+def add_roadmap_parser(commands) -> None:
+    parser = commands.add_parser(
+        "roadmap",
+        help="print the learning roadmap, or your progress on it",
+        description="Print the MLOps learning roadmap for a cloud provider, or, with "
+        "--progress, count the ticked boxes in a generated project's docs/roadmap.md.",
+    )
+    parser.add_choice_option(
+        "--cloud",
+        question="cloud_provider",
+        help="the cloud's roadmap (default: the project's in this directory, else aws)",
+    )
+    parser.add_argument(
+        "--progress",
+        metavar="PATH",
+        nargs="?",
+        const=Path("."),
+        type=Path,
+        help="show progress per stage for the project at PATH (default: .) or a roadmap.md file",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_new(args)
     if args.command == "roadmap":
-        return roadmap.run_roadmap(args)
+        from generator.roadmap import run_roadmap
+
+        return run_roadmap(args)
     if args.command == "update":
         from generator.update import run_update
 
@@ -94,4 +190,4 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_doctor(args)
     parser.print_help()
-    return 0
+    return EXIT_OK

@@ -19,22 +19,8 @@ from generator.questions import MISSING, Questionnaire
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "docs" / "questions.md"
-_SECTION = re.compile(r"^# -{5,}\s*(.+?)\s*$")
 _RULE = re.compile(r"%\}(.*?)(?=\{%|$)", re.S)
 _EXPRESSION = re.compile(r"\{\{\s*(\w+)[^}]*\}\}")
-
-
-def sections(copier_yml: Path) -> dict[str, str]:
-    """Question key -> the `# ---- Section` comment it sits under in copier.yml."""
-    result: dict[str, str] = {}
-    current = "Questions"
-    for line in copier_yml.read_text(encoding="utf-8").splitlines():
-        match = _SECTION.match(line)
-        if match:
-            current = match.group(1)
-        elif re.match(r"^[a-z][a-z0-9_]*:", line):
-            result[line.split(":", 1)[0]] = current
-    return result
 
 
 def rules(validator: str) -> list[str]:
@@ -52,7 +38,6 @@ def _code(value) -> str:
 
 def render(copier_yml: Path) -> str:
     questionnaire = Questionnaire(copier_yml)
-    where = sections(copier_yml)
     defaults = questionnaire.resolve({})
     lines = [
         "# Questions and options",
@@ -75,8 +60,8 @@ def render(copier_yml: Path) -> str:
         lines.append(f"| [`{q.key}`](#{q.key}) | {value} |")
     section = None
     for q in questionnaire.questions:
-        if where.get(q.key) != section:
-            section = where.get(q.key)
+        if (q.section or "Questions") != section:
+            section = q.section or "Questions"
             lines += ["", f"## {section}"]
         lines += ["", f"### {q.key}", "", q.help, ""]
         lines.append(f"- Type: {'yes/no' if q.type == 'bool' else q.type}")

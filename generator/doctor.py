@@ -8,7 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from generator.answers import recorded_answers
+from generator.errors import EXIT_OK, EXIT_TOOLS_MISSING
 
 
 @dataclass
@@ -24,46 +25,92 @@ class Tool:
 
 
 TOOLS = [
-    Tool("git", "git", ["--version"], "version control; every project is a git repository",
-         linux="sudo apt install git   (Fedora: sudo dnf install git)",
-         macos="xcode-select --install   (or: brew install git)",
-         windows="winget install --id Git.Git -e"),
-    Tool("Python 3.10+", "python3", ["--version"], "runs the project (make setup makes .venv)",
-         linux="sudo apt install python3 python3-venv",
-         macos="brew install python@3.12",
-         windows="winget install --id Python.Python.3.12 -e"),
-    Tool("make", "make", ["--version"], "runs the project's tasks: make setup, train, test",
-         linux="sudo apt install make",
-         macos="xcode-select --install",
-         windows="winget install --id ezwinports.make -e   (or use WSL: wsl --install)"),
-    Tool("docker", "docker", ["--version"], "builds and runs the container image",
-         linux="https://docs.docker.com/engine/install/  (Debian/Ubuntu: sudo apt install "
-               "docker.io)",
-         macos="brew install --cask docker   (Docker Desktop)",
-         windows="winget install --id Docker.DockerDesktop -e", required=False),
-    Tool("GitHub CLI", "gh", ["--version"], "creates the GitHub repository and pushes for you",
-         linux="https://github.com/cli/cli/blob/trunk/docs/install_linux.md  (Debian/Ubuntu: "
-               "sudo apt install gh)",
-         macos="brew install gh",
-         windows="winget install --id GitHub.cli -e", required=False),
+    Tool(
+        "git",
+        "git",
+        ["--version"],
+        "version control; every project is a git repository",
+        linux="sudo apt install git   (Fedora: sudo dnf install git)",
+        macos="xcode-select --install   (or: brew install git)",
+        windows="winget install --id Git.Git -e",
+    ),
+    Tool(
+        "Python 3.10+",
+        "python3",
+        ["--version"],
+        "runs the project (make setup makes .venv)",
+        linux="sudo apt install python3 python3-venv",
+        macos="brew install python@3.12",
+        windows="winget install --id Python.Python.3.12 -e",
+    ),
+    Tool(
+        "make",
+        "make",
+        ["--version"],
+        "runs the project's tasks: make setup, train, test",
+        linux="sudo apt install make",
+        macos="xcode-select --install",
+        windows="winget install --id ezwinports.make -e   (or use WSL: wsl --install)",
+    ),
+    Tool(
+        "docker",
+        "docker",
+        ["--version"],
+        "builds and runs the container image",
+        linux="https://docs.docker.com/engine/install/  (Debian/Ubuntu: sudo apt install "
+        "docker.io)",
+        macos="brew install --cask docker   (Docker Desktop)",
+        windows="winget install --id Docker.DockerDesktop -e",
+        required=False,
+    ),
+    Tool(
+        "GitHub CLI",
+        "gh",
+        ["--version"],
+        "creates the GitHub repository and pushes for you",
+        linux="https://github.com/cli/cli/blob/trunk/docs/install_linux.md  (Debian/Ubuntu: "
+        "sudo apt install gh)",
+        macos="brew install gh",
+        windows="winget install --id GitHub.cli -e",
+        required=False,
+    ),
 ]
 
+# Keyed by copier.yml's `cloud_provider` values; "none" needs no cloud CLI.
 CLOUD_TOOLS = {
-    "aws": Tool("AWS CLI", "aws", ["--version"], "deploys to Amazon Web Services",
-                linux="https://docs.aws.amazon.com/cli/latest/userguide/"
-                      "getting-started-install.html  (curl the awscli-exe-linux zip, "
-                      "sudo ./aws/install)",
-                macos="brew install awscli",
-                windows="winget install --id Amazon.AWSCLI -e", required=False),
-    "gcp": Tool("Google Cloud CLI", "gcloud", ["--version"], "deploys to Google Cloud",
-                linux="https://cloud.google.com/sdk/docs/install  (Debian/Ubuntu: apt "
-                      "package google-cloud-cli)",
-                macos="brew install --cask google-cloud-sdk",
-                windows="winget install --id Google.CloudSDK -e", required=False),
-    "azure": Tool("Azure CLI", "az", ["--version"], "deploys to Microsoft Azure",
-                  linux="curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash",
-                  macos="brew install azure-cli",
-                  windows="winget install --id Microsoft.AzureCLI -e", required=False),
+    "aws": Tool(
+        "AWS CLI",
+        "aws",
+        ["--version"],
+        "deploys to Amazon Web Services",
+        linux="https://docs.aws.amazon.com/cli/latest/userguide/"
+        "getting-started-install.html  (curl the awscli-exe-linux zip, "
+        "sudo ./aws/install)",
+        macos="brew install awscli",
+        windows="winget install --id Amazon.AWSCLI -e",
+        required=False,
+    ),
+    "gcp": Tool(
+        "Google Cloud CLI",
+        "gcloud",
+        ["--version"],
+        "deploys to Google Cloud",
+        linux="https://cloud.google.com/sdk/docs/install  (Debian/Ubuntu: apt "
+        "package google-cloud-cli)",
+        macos="brew install --cask google-cloud-sdk",
+        windows="winget install --id Google.CloudSDK -e",
+        required=False,
+    ),
+    "azure": Tool(
+        "Azure CLI",
+        "az",
+        ["--version"],
+        "deploys to Microsoft Azure",
+        linux="curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash",
+        macos="brew install azure-cli",
+        windows="winget install --id Microsoft.AzureCLI -e",
+        required=False,
+    ),
 }
 
 MIN_PYTHON = (3, 10)
@@ -75,8 +122,9 @@ def version_of(tool: Tool) -> tuple[str | None, str | None]:
     if path is None:
         return None, "not found on PATH"
     try:
-        result = subprocess.run([path, *tool.version_args], capture_output=True, text=True,
-                                timeout=60, check=False)
+        result = subprocess.run(
+            [path, *tool.version_args], capture_output=True, text=True, timeout=60, check=False
+        )
     except (OSError, subprocess.SubprocessError) as error:
         return None, f"does not run ({error})"
     text = (result.stdout or result.stderr).strip().splitlines()
@@ -91,11 +139,8 @@ def version_of(tool: Tool) -> tuple[str | None, str | None]:
 
 
 def project_cloud(path: Path) -> str | None:
-    answers = path / ".copier-answers.yml"
-    if answers.is_file():
-        data = yaml.safe_load(answers.read_text(encoding="utf-8")) or {}
-        return data.get("cloud_provider")
-    return None
+    """The cloud a generated project at `path` deploys to; None when `path` is no project."""
+    return recorded_answers(path).get("cloud_provider")
 
 
 def run_doctor(args) -> int:
@@ -107,8 +152,10 @@ def run_doctor(args) -> int:
     tools = list(TOOLS)
     if cloud in CLOUD_TOOLS:
         tools.append(CLOUD_TOOLS[cloud])
-    elif cloud is None:
-        tools += CLOUD_TOOLS.values()  # no project here: show all three
+    elif cloud is None:  # no project here: every cloud's CLI
+        from generator.questions import choice_values
+
+        tools += [CLOUD_TOOLS[c] for c in choice_values("cloud_provider") if c in CLOUD_TOOLS]
 
     table = Table(title="mlops-portfolio doctor", title_justify="left")
     table.add_column("Tool", no_wrap=True)
@@ -131,7 +178,7 @@ def run_doctor(args) -> int:
     out.print(table)
     if not missing:
         out.print("[bold green]Everything is installed.[/]")
-        return 0
+        return EXIT_OK
     out.print("[bold]How to install what is missing:[/]")
     for tool in missing:
         need = "needed" if tool.required else "optional"
@@ -141,5 +188,5 @@ def run_doctor(args) -> int:
         out.print(f"  Windows: {tool.windows}", highlight=False, soft_wrap=True)
     if any(tool.required for tool in missing):
         out.print("\n[red]Some tools the project needs are missing.[/]")
-        return 1
-    return 0
+        return EXIT_TOOLS_MISSING
+    return EXIT_OK

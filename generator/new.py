@@ -9,23 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator.questions import (
-    AnswerError,
-    Questionnaire,
-    git_identity,
-    load_answers_file,
-    parse_assignments,
-)
-from generator.render import check_destination, render, template_source
-
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-
-
-def fail(console, problems: list[str]) -> int:
-    for line in problems:
-        console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
-    return EXIT_BAD_INPUT
+from generator.answers import load_answers_file
+from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
+from generator.questions import Questionnaire, git_identity, parse_assignments
+from generator.render import check_destination, render
+from generator.template_source import template_source
 
 
 def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) -> dict | None:
@@ -49,8 +37,9 @@ def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) 
             out.print(summary_table(questionnaire, answers))
             if confirm(f"Create the project in {args.dest} with these answers?"):
                 return answers
-            out.print("Then let's go through the questions again; "
-                      "your answers are the defaults now.")
+            out.print(
+                "Then let's go through the questions again; your answers are the defaults now."
+            )
             ask.answers.update(answers)  # also those from --answers/--set
             given = {}
     except Cancelled:
@@ -81,16 +70,19 @@ def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool
                 url = result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
                 out.print(f"[bold green]Pushed[/] to GitHub {url}".rstrip())
                 return
-            out.print(f"[yellow]gh repo create failed:[/] {result.stderr.strip()}",
-                      highlight=False)
+            out.print(f"[yellow]gh repo create failed:[/] {result.stderr.strip()}", highlight=False)
     elif args.push:
         out.print(f"[yellow]Cannot push for you:[/] {problem}.")
     out.print()
     out.print("[bold]Put it on GitHub:[/]")
-    out.print(f"  1. Create an empty repository named [bold]{answers['project_slug']}[/] "
-              "at https://github.com/new\n"
-              f"     (owner {answers['github_username']}; add no README, licence or "
-              ".gitignore: your project has them).", highlight=False, soft_wrap=True)
+    out.print(
+        f"  1. Create an empty repository named [bold]{answers['project_slug']}[/] "
+        "at https://github.com/new\n"
+        f"     (owner {answers['github_username']}; add no README, licence or "
+        ".gitignore: your project has them).",
+        highlight=False,
+        soft_wrap=True,
+    )
     out.print("  2. Push your first commit:", highlight=False)
     for command in push_commands(str(args.dest), answers):
         out.print(f"     {command}", highlight=False, soft_wrap=True)
@@ -109,10 +101,13 @@ def run_new(args) -> int:
     if dest_problems and interactive:
         return fail(console, dest_problems)
     if not interactive and not (args.defaults or args.answers or args.assign):
-        return fail(console, [
-            *dest_problems,
-            "no terminal to ask questions in: use --defaults, --answers FILE or --set",
-        ])
+        return fail(
+            console,
+            [
+                *dest_problems,
+                "no terminal to ask questions in: use --defaults, --answers FILE or --set",
+            ],
+        )
     try:
         with template_source(args.template, args.vcs_ref) as source:
             questionnaire = Questionnaire(source.copier_yml, environment=git_identity())
@@ -146,46 +141,60 @@ def write(args, source, answers, out, console, interactive: bool) -> int:
     reason = check_destination(args.dest)
     if reason:
         return fail(console, [f"DEST: {reason}"])
+
     def finish(project: Path) -> None:
         out.print("  [green]✓[/] Rendered the template")
         if args.no_git:
             return
         if shutil.which("git") is None:
-            out.print("  [yellow]![/] git is not installed, so there is no git repository yet "
-                      "(see: mlops-portfolio doctor)")
+            out.print(
+                "  [yellow]![/] git is not installed, so there is no git repository yet "
+                "(see: mlops-portfolio doctor)"
+            )
             return
         git_first_commit(project, answers)
         out.print("  [green]✓[/] Made the first git commit (branch main)")
 
     try:
         with out.status("Writing your project...") as status:
-            dest = render(answers, args.dest, source=source, finish=finish,
-                          step=lambda name: status.update(f"{name}..."))
+            dest = render(
+                answers,
+                args.dest,
+                source=source,
+                finish=finish,
+                step=lambda name: status.update(f"{name}..."),
+            )
     except KeyboardInterrupt:
         console.print("Interrupted; nothing was written.")
         return EXIT_INTERRUPTED
     except subprocess.CalledProcessError as error:
         stderr = error.stderr.decode() if isinstance(error.stderr, bytes) else error.stderr
-        return fail(console, [f"{' '.join(error.cmd[:2])} failed; nothing was written: "
-                              f"{(stderr or '').strip()}"])
+        return fail(
+            console,
+            [f"{' '.join(error.cmd[:2])} failed; nothing was written: {(stderr or '').strip()}"],
+        )
     except OSError as error:
         return fail(console, [f"cannot write {args.dest}; nothing was written: {error}"])
 
     committed = (dest / ".git").is_dir()
     out.print(file_tree(dest, label=str(args.dest)))
-    out.print(f"[bold green]Created[/] {count_files(dest)} files in {dest}"
-              + (" (a git repository with its first commit)" if committed else ""))
+    out.print(
+        f"[bold green]Created[/] {count_files(dest)} files in {dest}"
+        + (" (a git repository with its first commit)" if committed else "")
+    )
     out.print()
     out.print("[bold]Next steps:[/]")
     out.print(f"  cd {shlex.quote(str(args.dest))}", highlight=False)
     out.print("  make setup     # create .venv and install the project", highlight=False)
     out.print("  make train     # train, evaluate and save the model", highlight=False)
     out.print("  make test      # run the tests", highlight=False)
-    out.print("  make serve     # serve predictions on http://127.0.0.1:8080",
-              highlight=False)
+    out.print("  make serve     # serve predictions on http://127.0.0.1:8080", highlight=False)
     if not committed:
-        out.print("  git init -b main && git add -A && git commit -m 'Initial commit'  "
-                  "# then push to GitHub", highlight=False)
+        out.print(
+            "  git init -b main && git add -A && git commit -m 'Initial commit'  "
+            "# then push to GitHub",
+            highlight=False,
+        )
     else:
         offer_push(args, dest, answers, out, interactive)
-    return 0
+    return EXIT_OK

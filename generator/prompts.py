@@ -41,8 +41,7 @@ def asker(questionnaire: Questionnaire, console, previous=None):
         if question.section and question.section not in shown:
             shown.add(question.section)
             number = sections.index(question.section) + 1
-            console.rule(f"[bold]{question.section}[/] ({number}/{len(sections)})",
-                         align="left")
+            console.rule(f"[bold]{question.section}[/] ({number}/{len(sections)})", align="left")
         key = question.key
         if key in earlier and earlier[key] != earlier_offered.get(key, MISSING):
             default = earlier[key]
@@ -50,14 +49,20 @@ def asker(questionnaire: Questionnaire, console, previous=None):
         if question.help:
             console.print(f"  [dim]{question.help}[/]", highlight=False)
         if question.choices:
-            choices = [questionary.Choice(title=str(label), value=value)
-                       for label, value in question.choices.items()]
+            choices = [
+                questionary.Choice(title=str(label), value=value)
+                for label, value in question.choices.items()
+            ]
             chosen = next((c for c in choices if c.value == default), None)
             value = _answer(questionary.select(question.title, choices=choices, default=chosen))
         elif question.type == "bool":
-            value = _answer(questionary.confirm(
-                question.title, default=bool(default) if default is not MISSING else False))
+            value = _answer(
+                questionary.confirm(
+                    question.title, default=bool(default) if default is not MISSING else False
+                )
+            )
         else:
+
             def validate(text: str) -> bool | str:
                 try:
                     value = questionnaire.convert(question, text)
@@ -66,11 +71,13 @@ def asker(questionnaire: Questionnaire, console, previous=None):
                 rule = questionnaire.problem(question, value, answers)
                 return f"{question.title}: {rule}" if rule else True
 
-            value = _answer(questionary.text(
-                question.title,
-                default="" if default is MISSING else str(default),
-                validate=validate,
-            ))
+            value = _answer(
+                questionary.text(
+                    question.title,
+                    default="" if default is MISSING else str(default),
+                    validate=validate,
+                )
+            )
         given[key] = questionnaire.convert(question, value)
         return given[key]
 

@@ -12,14 +12,24 @@ from typing import Any
 def git_first_commit(project: Path, answers: dict[str, Any]) -> None:
     """git init on `main` and commit everything, as the author given in the answers."""
     author = [
-        "-c", f"user.name={answers['author_name']}",
-        "-c", f"user.email={answers['author_email']}",
+        "-c",
+        f"user.name={answers['author_name']}",
+        "-c",
+        f"user.email={answers['author_email']}",
     ]
     steps = [
         ["git", "init", "--quiet", "--initial-branch=main"],
         ["git", "add", "--all"],
-        ["git", *author, "commit", "--quiet", "--no-verify", "--no-gpg-sign",
-         "-m", f"Initial commit: {answers['project_name']} from mlops-portfolio"],
+        [
+            "git",
+            *author,
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "--no-gpg-sign",
+            "-m",
+            f"Initial commit: {answers['project_name']} from mlops-portfolio",
+        ],
     ]
     for step in steps:
         subprocess.run(step, cwd=project, check=True, capture_output=True, timeout=120)
@@ -34,8 +44,9 @@ def gh_status() -> str | None:
     if shutil.which("gh") is None:
         return "the GitHub CLI (gh) is not installed"
     try:
-        result = subprocess.run(["gh", "auth", "status"], capture_output=True, text=True,
-                                timeout=30, check=False)
+        result = subprocess.run(
+            ["gh", "auth", "status"], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.SubprocessError) as error:
         return f"gh did not run ({error})"
     if result.returncode != 0:
@@ -44,14 +55,31 @@ def gh_status() -> str | None:
 
 
 def gh_create_command(answers: dict[str, Any]) -> list[str]:
-    return ["gh", "repo", "create", f"{answers['github_username']}/{answers['project_slug']}",
-            "--public", "--source", ".", "--remote", "origin", "--push",
-            "--description", answers.get("description", "")]
+    return [
+        "gh",
+        "repo",
+        "create",
+        f"{answers['github_username']}/{answers['project_slug']}",
+        "--public",
+        "--source",
+        ".",
+        "--remote",
+        "origin",
+        "--push",
+        "--description",
+        answers.get("description", ""),
+    ]
 
 
 def push_with_gh(project: Path, answers: dict[str, Any]) -> subprocess.CompletedProcess:
-    return subprocess.run(gh_create_command(answers), cwd=project, capture_output=True,
-                          text=True, timeout=600, check=False)
+    return subprocess.run(
+        gh_create_command(answers),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def push_commands(shown_dest: str, answers: dict[str, Any]) -> list[str]:

@@ -11,25 +11,27 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jinja2.sandbox import SandboxedEnvironment
+
+from generator.errors import AnswerError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 MISSING = object()
+
+# libyaml's loader when PyYAML has it: it reads copier.yml some 50 times faster
+# than the pure-Python one, which `doctor --help` and `roadmap --help` notice
+# (their `--cloud` choices come from copier.yml). The same safe constructor.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # copier.yml's section headings: `# ------------ About you`.
 SECTION_LINE = re.compile(r"^#\s*-{3,}\s*(?P<title>\S.*?)\s*$")
 QUESTION_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_]*)\s*:")
-
-
-class AnswerError(ValueError):
-    """One or more answers broke a rule; each problem is one line."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass
@@ -75,19 +77,33 @@ def git_identity() -> dict[str, str]:
     its placeholders then.
     """
     found = {}
-    for variable, key in [("_git_user_name", "user.name"), ("_git_user_email", "user.email"),
-                          ("_git_github_user", "github.user")]:
+    for variable, key in [
+        ("_git_user_name", "user.name"),
+        ("_git_user_email", "user.email"),
+        ("_git_github_user", "github.user"),
+    ]:
         try:
-            result = subprocess.run(["git", "config", "--get", key], capture_output=True,
-                                    text=True, timeout=10, check=False)
+            result = subprocess.run(
+                ["git", "config", "--get", key],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
             found[variable] = result.stdout.strip() if result.returncode == 0 else ""
         except (OSError, subprocess.SubprocessError):
             found[variable] = ""
     return found
 
 
-def _environment() -> SandboxedEnvironment:
-    # The same extension copier loads, so regex_search & co behave identically.
+def template_environment() -> SandboxedEnvironment:
+    """A Jinja environment that renders like copier's: the roadmap data uses it too.
+
+    The same extension copier loads, so regex_search & co behave identically.
+    Imported on first use: reading a question's choices needs no Jinja.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(
         extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
         keep_trailing_newline=True,
@@ -99,7 +115,7 @@ class Questionnaire:
 
     def __init__(self, copier_yml: Path, environment: dict[str, Any] | None = None):
         text = copier_yml.read_text(encoding="utf-8")
-        config = yaml.safe_load(text) or {}
+        config = yaml.load(text, Loader=_SAFE_LOADER) or {}
         sections = sections_of(text)
         # Extra names defaults may use (e.g. `_git_user_name`), never answers.
         self.environment = dict(environment or {})
@@ -110,6 +126,10 @@ class Questionnaire:
                 continue
             if not isinstance(spec, dict):  # `key: default` shorthand
                 spec = {"default": spec}
+            if spec.get("when") is False:
+                # A computed value (e.g. `dataset`): copier works it out from
+                # the answers; it is never asked, given or saved.
+                continue
             choices = spec.get("choices") or {}
             if isinstance(choices, list):
                 choices = {str(c): c for c in choices}
@@ -126,7 +146,11 @@ class Questionnaire:
                     section=sections.get(key, ""),
                 )
             )
-        self._env = _environment()
+
+    @cached_property
+    def _env(self) -> SandboxedEnvironment:
+        """Made on first use: reading a question's choices renders no Jinja."""
+        return template_environment()
 
     @property
     def keys(self) -> list[str]:
@@ -286,21 +310,15 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
     return result
 
 
-def load_answers_file(path: Path) -> dict[str, Any]:
-    """Read a YAML answers file (a teacher's file or a .copier-answers.yml)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise AnswerError([f"--answers {path}: cannot be read ({error.strerror})"]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise AnswerError([f"--answers {path}: is not valid YAML{where}"]) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise AnswerError([f"--answers {path}: must be a mapping of question: answer"])
-    # Copier's own bookkeeping keys (_src_path, _commit) are not answers.
-    return {str(k): v for k, v in data.items() if not str(k).startswith("_")}
+def choice_values(key: str, copier_yml: Path | None = None) -> list[Any]:
+    """The values a choice question allows, in copier.yml's order (e.g. `cloud_provider`).
+
+    Options such as `--cloud` take their choices from here, so copier.yml
+    stays the only place they are written. `copier_yml` defaults to the
+    template in this package.
+    """
+    if copier_yml is None:
+        from generator.template_source import template_root
+
+        copier_yml = template_root() / "copier.yml"
+    return list(Questionnaire(copier_yml).question(key).choices.values())

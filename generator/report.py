@@ -33,8 +33,11 @@ def summary_table(questionnaire: Questionnaire, answers: dict[str, Any]):
             continue  # a follow-up that did not apply
         section = question.section if question.section != last else ""
         last = question.section
-        table.add_row(section, question.title,
-                      shown_answer(questionnaire, question.key, answers[question.key]))
+        table.add_row(
+            section,
+            question.title,
+            shown_answer(questionnaire, question.key, answers[question.key]),
+        )
     return table
 
 

@@ -15,13 +15,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from generator.errors import EXIT_OK, fail
+
 ROADMAP_DATA = Path("template") / "_data" / "roadmap.yml"
 ROADMAP_DOC = Path("docs") / "roadmap.md"
-ANSWERS_FILE = ".copier-answers.yml"
-CLOUDS = ("aws", "gcp", "azure", "none")
-EXIT_BAD_INPUT = 2
 
-# Patterns as strings, compiled (and cached by `re`) on first use: `--help` stays fast.
+# Patterns as strings, compiled (and cached) by `re` on first use.
 _CHECKBOX = r"^\s*[-*+]\s+\[( |x|X)\]\s+(.*\S)\s*$"
 _HEADING = r"^##\s+(.*\S)\s*$"
 _CODE = r"`([^`]+)`"
@@ -29,26 +28,15 @@ _LINK = r"\[([^\]]+)\]\([^)]+\)"
 
 
 # -- the roadmap's data --------------------------------------------------------
-def project_answers(project: Path) -> dict[str, Any]:
-    """The answers a project was generated with (empty when it has none)."""
-    import yaml
-
-    path = project / ANSWERS_FILE
-    if not path.is_file():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): v for k, v in data.items() if not str(k).startswith("_")}
-
-
 def answers_for(cloud: str | None, project: Path | None = None) -> dict[str, Any]:
     """Complete answers: the project's (if any), then `cloud`, the rest defaults."""
-    from generator.questions import AnswerError, Questionnaire
-    from generator.render import template_root
+    from generator.answers import recorded_answers
+    from generator.errors import AnswerError
+    from generator.questions import Questionnaire
+    from generator.template_source import template_root
 
     questionnaire = Questionnaire(template_root() / "copier.yml")
-    given = project_answers(project) if project is not None else {}
+    given = recorded_answers(project) if project is not None else {}
     given = {k: v for k, v in given.items() if k in questionnaire.keys}
     if cloud is not None:
         given["cloud_provider"] = cloud
@@ -63,11 +51,11 @@ def load_roadmap(answers: dict[str, Any]) -> dict[str, Any]:
     """The roadmap data rendered with `answers`, exactly as the template sees it."""
     import yaml
 
-    from generator.questions import _environment
-    from generator.render import template_root
+    from generator.questions import template_environment
+    from generator.template_source import template_root
 
     text = (template_root() / ROADMAP_DATA).read_text(encoding="utf-8")
-    rendered = _environment().from_string(text).render(**answers)
+    rendered = template_environment().from_string(text).render(**answers)
     return yaml.safe_load(rendered)
 
 
@@ -80,7 +68,6 @@ def stage_part(stage: dict[str, Any], cloud: str) -> dict[str, Any]:
 class StageProgress:
     """The ticked (`done`) and open (`todo`) boxes of one stage."""
 
-    # A plain class, not a dataclass: importing dataclasses would slow `--help`.
     def __init__(self, title: str):
         self.title = title
         self.done: list[str] = []
@@ -234,29 +221,6 @@ def print_progress(stages: list[StageProgress], source: Path, console) -> None:
 
 
 # -- the command -------------------------------------------------------------------
-def add_parser(commands) -> None:
-    """The `roadmap` subcommand's arguments (called from generator/cli.py)."""
-    parser = commands.add_parser(
-        "roadmap",
-        help="print the learning roadmap, or your progress on it",
-        description="Print the MLOps learning roadmap for a cloud provider, or, with "
-        "--progress, count the ticked boxes in a generated project's docs/roadmap.md.",
-    )
-    parser.add_argument(
-        "--cloud",
-        choices=CLOUDS,
-        help="the cloud's roadmap (default: the project's in this directory, else aws)",
-    )
-    parser.add_argument(
-        "--progress",
-        metavar="PATH",
-        nargs="?",
-        const=Path("."),
-        type=Path,
-        help="show progress per stage for the project at PATH (default: .) or a roadmap.md file",
-    )
-
-
 def run_roadmap(args) -> int:
     from rich.console import Console
 
@@ -264,29 +228,18 @@ def run_roadmap(args) -> int:
     if args.progress is not None:
         source = find_roadmap(args.progress)
         if not source.is_file():
-            Console(stderr=True).print(
-                f"[bold red]error:[/] {escape_text(str(source))} not found: give the folder of "
-                "a project made by mlops-portfolio, or its docs/roadmap.md",
-                highlight=False,
-                soft_wrap=True,
+            return fail(
+                Console(stderr=True),
+                [
+                    f"{source} not found: give the folder of a project made by mlops-portfolio, "
+                    "or its docs/roadmap.md"
+                ],
             )
-            return EXIT_BAD_INPUT
         stages = read_progress(source.read_text(encoding="utf-8"))
         if not stages:
-            Console(stderr=True).print(
-                f"[bold red]error:[/] {escape_text(str(source))} has no checkboxes (- [ ] ...)",
-                highlight=False,
-                soft_wrap=True,
-            )
-            return EXIT_BAD_INPUT
+            return fail(Console(stderr=True), [f"{source} has no checkboxes (- [ ] ...)"])
         print_progress(stages, source, console)
-        return 0
+        return EXIT_OK
     answers = answers_for(args.cloud, Path.cwd())
     print_roadmap(load_roadmap(answers), answers["cloud_provider"], console)
-    return 0
-
-
-def escape_text(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    return EXIT_OK

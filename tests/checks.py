@@ -6,12 +6,12 @@ import hashlib
 import re
 from pathlib import Path
 
-from conftest import require_tool, run
+from helpers import require_tool, run
 
 # Files that legitimately hold `${{ ... }}` GitHub expressions.
 GITHUB_EXPRESSION_FILES = re.compile(r"^\.github/workflows/.*\.ya?ml$")
 # Flask's own Jinja templates, rendered by the service at request time.
-FLASK_TEMPLATES = re.compile(r"^src/[a-z0-9_]+/templates/[a-z_]+\.html$")
+FLASK_TEMPLATES = re.compile(r"^src/[a-z0-9_]+/serving/templates/[a-z_]+\.html$")
 
 
 def generated_files(project: Path) -> list[Path]:

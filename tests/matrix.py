@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.questions import AnswerError, Questionnaire
+from generator.errors import AnswerError
+from generator.questions import Questionnaire
 
 REPO = Path(__file__).resolve().parent.parent
 NOT_ASKED = None  # value of an option whose `when:` is false for a combination

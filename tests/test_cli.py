@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from conftest import REPO, cli, git_env
+from helpers import REPO, cli, git_env
 
 
 def test_version():
@@ -54,7 +54,8 @@ def test_new_with_defaults_writes_a_committed_project(tmp_path):
     assert result.returncode == 0, result.stderr
     for name in ["README.md", "Makefile", "Dockerfile", "pyproject.toml", "LICENSE",
                  ".gitignore", ".copier-answers.yml", ".github/workflows/ci.yml",
-                 "docs/roadmap.md", "src/customer_churn_predictor/api.py", "tests/test_api.py"]:
+                 "docs/roadmap.md", "src/customer_churn_predictor/serving/app.py",
+                 "tests/test_api.py"]:
         assert (dest / name).is_file(), name
     log = subprocess.run(["git", "log", "--format=%an <%ae>|%s"], cwd=dest,
                          capture_output=True, text=True, check=True).stdout.splitlines()

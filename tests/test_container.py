@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import cli, free_port, post_json, require_tool, run, wait_http
+from helpers import cli, free_port, post_json, require_tool, run, wait_http
 
 pytestmark = [pytest.mark.slow, pytest.mark.container]
 

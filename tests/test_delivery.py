@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import generate, require_tool, run
+from helpers import generate, require_tool, run
 
 CLOUDS = ["aws", "gcp", "azure", "none"]
 PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, project_env, require_tool, run
 from generator import docs as generator_docs
 from generator.questions import Questionnaire
+from helpers import REPO, project_env, require_tool, run
 
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)|<(https?://[^>]+)>")
 

@@ -6,7 +6,7 @@ import shutil
 import stat
 import sys
 
-from conftest import cli, require_tool
+from helpers import cli, require_tool
 
 
 def tools_dir(path, *names: str, fake: dict[str, str] | None = None):

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from checks import stray_files
-from conftest import Server, free_port, post_json, require_tool, run, wait_http
+from helpers import Server, free_port, post_json, require_tool, run, wait_http
 
 pytestmark = pytest.mark.slow
 

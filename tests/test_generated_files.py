@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checks import stray_files, unrendered_jinja
-from conftest import REPO, cli, require_tool, run
+from helpers import REPO, cli, require_tool, run
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pexpect
 import pytest
 import yaml
 
-from conftest import REPO, git_env
 from generator.questions import Questionnaire
-from generator.render import template_root
+from generator.template_source import template_root
+from helpers import REPO, git_env
 
 DOWN, ENTER, CTRL_U = "\x1b[B", "\r", "\x15"
 
@@ -97,7 +97,7 @@ def test_a_person_answers_with_typing_arrows_and_enter(tmp_path):
     assert saved["use_case"] == "wine"
     assert saved["cloud_provider"] == "gcp"
     assert saved["cloud_region"] == "asia-south1"  # the follow-up, defaulted from the cloud
-    assert "load_wine" in (dest / "src" / "radar_lab" / "data.py").read_text()
+    assert "load_wine" in (dest / "src" / "radar_lab" / "dataset.yaml").read_text()
     log = subprocess.run(["git", "log", "--format=%an <%ae>"], cwd=dest, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert log == "Asha Rao <asha@example.in>"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, git_env
+from helpers import REPO, git_env
 
 
 def staging_dirs(parent: Path) -> list[Path]:

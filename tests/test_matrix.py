@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from checks import generated_files, lint, stray_files, unrendered_jinja
-from conftest import generate, project_env, require_tool, run
+from helpers import generate, project_env, require_tool, run
 from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
 
 # What `make train` and `make test` cannot see: documentation, CI and
@@ -138,7 +138,8 @@ def render_combo(request):
         yield with_cli
         return
 
-    from generator.render import render, template_source
+    from generator.render import render
+    from generator.template_source import template_source
 
     questionnaire = OptionSpace().questionnaire
     with template_source() as source:

@@ -167,7 +167,7 @@ def test_a_folder_joins_the_behaviour_key_only_when_code_builds_a_path_from_it(t
 
 def test_the_lint_cache_reruns_a_linter_when_a_file_it_reads_changes(tmp_path):
     from checks import lint
-    from conftest import require_tool
+    from helpers import require_tool
 
     require_tool("ruff")
     cache = tmp_path / "cache"

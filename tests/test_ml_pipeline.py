@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import generate, project_env, require_tool, run
+from helpers import generate, project_env, require_tool, run
 
 USE_CASES = ["churn", "breast_cancer", "wine", "diabetes"]
 
@@ -50,7 +50,7 @@ def test_options_show_in_the_file_tree(tmp_path):
     plain = generate(tmp_path / "plain")
     full = generate(tmp_path / "full", experiment_tracking="mlflow", data_versioning="dvc")
     package = "customer_churn_predictor"
-    for path in ["dvc.yaml", ".dvc/config", ".dvcignore", f"src/{package}/tracking.py"]:
+    for path in ["dvc.yaml", ".dvc/config", ".dvcignore", f"src/{package}/training/tracking.py"]:
         assert not (plain / path).exists(), path
         assert (full / path).is_file(), path
     plain_deps = (plain / "pyproject.toml").read_text()

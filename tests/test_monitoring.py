@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import Server, free_port, generate, project_env, require_tool, run, wait_http
+from helpers import Server, free_port, generate, project_env, require_tool, run, wait_http
 
 REQUESTS = 300
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import project_env, run
+from helpers import project_env, run
 
 pytestmark = pytest.mark.slow
 

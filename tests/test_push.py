@@ -9,7 +9,7 @@ import os
 import stat
 import subprocess
 
-from conftest import cli, git_env, run
+from helpers import cli, git_env, run
 
 ARGS = ["--set", "github_username=asha-rao", "--set", "project_name=Fraud Radar"]
 GITHUB = "https://github.com/asha-rao/fraud-radar.git"
@@ -39,7 +39,7 @@ def test_the_printed_push_commands_push_to_a_bare_repository(tmp_path):
     run(["bash", "-c", script], cwd=tmp_path, env={**os.environ, **env})
     assert head(bare) == head(tmp_path / "proj" / ".git")
     files = run(["git", f"--git-dir={bare}", "ls-tree", "-r", "--name-only", "main"]).stdout
-    assert "src/fraud_radar/api.py" in files.splitlines()
+    assert "src/fraud_radar/serving/app.py" in files.splitlines()
 
 
 def fake_gh(bin_dir, logged_in: bool = True):

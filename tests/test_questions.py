@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.questions import MISSING, AnswerError, Questionnaire, git_identity, load_answers_file
-from generator.render import template_root
+from generator.answers import load_answers_file
+from generator.errors import AnswerError
+from generator.questions import MISSING, Questionnaire, git_identity
+from generator.template_source import template_root
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, cli, run
+from helpers import REPO, cli, run
 
 # Every question answered, copyright_year too: its default is "this year",
 # so only an explicit answer stays the same across New Year.
@@ -40,7 +40,8 @@ def snapshot(project: Path) -> dict[str, tuple[int, bytes]]:
 def test_a_dirty_template_checkout_renders_identically_twice(tmp_path):
     """`--template DIR` with uncommitted edits: copier's draft commit must not follow the clock."""
     from generator.questions import Questionnaire
-    from generator.render import render, template_source
+    from generator.render import render
+    from generator.template_source import template_source
 
     src = tmp_path / "src"
     run(["git", "clone", "--quiet", REPO, src])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli
 from generator import roadmap
+from helpers import cli
 
 CLOUDS = ["aws", "gcp", "azure", "none"]
 # The article's path, in its order (the headings must carry these words).
@@ -284,7 +284,7 @@ def test_progress_without_a_roadmap_is_a_clear_error(tmp_path):
 @pytest.mark.slow
 def test_installed_wheel_prints_the_roadmap(installed_cli, tmp_path):
     """The wheel carries template/_data/roadmap.yml: the command works outside a checkout."""
-    from conftest import run
+    from helpers import run
 
     result = run([installed_cli, "roadmap", "--cloud", "gcp"], cwd=tmp_path)
     assert "Professional Machine Learning Engineer" in result.stdout

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (
+from helpers import (
     IN_CI,
     Server,
     free_port,

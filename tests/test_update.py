@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conftest import REPO, cli, commit_all, git_env, run, template_repo
+from helpers import REPO, cli, commit_all, git_env, run, template_repo
 
 
 def edit(path, old: str, new: str) -> None:
