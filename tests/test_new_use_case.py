@@ -25,6 +25,49 @@ from helpers import REPO, cli, project_env, require_tool, run
 PACKAGE = "customer_churn_predictor"  # the package name --defaults gives
 SUBPROCESS_IMPORT_TEST = "test_starting_the_service_loads_no_training_or_monitoring_code"
 
+# ---------------------------------------------------------------- fast: one spec per use case
+
+# The two places allowed to name use_case: they choose the spec file.
+SPEC_CHOOSERS = {
+    "copier.yml": "default: \"{% include 'template/_data/datasets/' ~ use_case ~ '.yml' %}\"",
+    "template/src/{{package_name}}/dataset.yaml.jinja":
+        "{% include 'template/_data/datasets/' ~ use_case ~ '.yml' %}",
+}
+
+
+def use_case_lines(root: Path) -> list[str]:
+    """Every line of copier.yml and template/ (file names too) that uses use_case,
+    except the question itself and the two lines that choose the spec file."""
+    found = []
+    files = [root / "copier.yml", *sorted(p for p in (root / "template").rglob("*") if p.is_file())]
+    for path in files:
+        relative = path.relative_to(root).as_posix()
+        if "use_case" in relative:
+            found.append(f"{relative}: (file name)")
+        if path.suffix in {".csv", ".png"}:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "use_case" in line and not line.lstrip().startswith("#"):
+                found.append(f"{relative}: {line.strip()}")
+    allowed = {f"{path}: {line}" for path, line in SPEC_CHOOSERS.items()}
+    allowed.add("copier.yml: use_case:")
+    return [line for line in found if line not in allowed]
+
+
+def test_only_the_spec_choice_names_use_case():
+    assert use_case_lines(REPO) == []
+
+
+def test_the_use_case_rule_catches_a_branch(tmp_path):
+    shutil.copytree(REPO / "template", tmp_path / "template")
+    shutil.copy(REPO / "copier.yml", tmp_path)
+    readme = tmp_path / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + '{% if use_case == "wine" %}Wine!{% endif %}\n')
+    assert use_case_lines(tmp_path) == [
+        'template/README.md.jinja: {% if use_case == "wine" %}Wine!{% endif %}'
+    ]
+
+
 # ---------------------------------------------------------------- fast: the layout rules
 
 

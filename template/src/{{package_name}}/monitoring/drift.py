@@ -157,3 +157,8 @@ def bin_labels(cuts: list[float]) -> list[str]:
     labels += [f"{low:g}-{high:g}" for low, high in zip(cuts, cuts[1:], strict=False)]
     labels.append(f"> {cuts[-1]:g}")
     return labels
+
+
+def checked_columns(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """A drift summary's checks in report order: the features, then the predictions."""
+    return summary["features"] + ([summary["prediction"]] if summary["prediction"] else [])

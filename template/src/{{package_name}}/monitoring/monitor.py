@@ -222,13 +222,10 @@ def compare(
     return summary, columns
 
 
-def checked_columns(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """The summary's checks in report order: the features, then the predictions."""
-    return summary["features"] + ([summary["prediction"]] if summary["prediction"] else [])
-
-
 def print_summary(summary: dict[str, Any], out: TextIO | None = None) -> None:
     """A short table on the terminal; the HTML report has the plots."""
+    from .drift import checked_columns  # scipy loads only when monitoring runs
+
     out = out or sys.stdout
     log = summary["log"]
     print(

@@ -24,7 +24,7 @@ matplotlib.use("Agg")  # draw to files only: no window, works on servers and in 
 import matplotlib.pyplot as plt  # noqa: E402 - must come after choosing the backend
 import numpy as np  # noqa: E402
 
-from .monitor import checked_columns  # noqa: E402
+from .drift import checked_columns  # noqa: E402
 
 REFERENCE_COLOUR, CURRENT_COLOUR = "#4c72b0", "#dd8452"
 

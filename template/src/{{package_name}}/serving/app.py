@@ -44,7 +44,7 @@ from ..predictor import Predictor
 from ..registry import ModelLoadError
 from . import prometheus
 from .errors import register_error_handlers
-from .prediction_log import PredictionLog
+from .prediction_log import DEFAULT_PATH, PredictionLog
 from .routes import api
 from .swagger_ui import swagger_ui_blueprint
 
@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 DEFAULTS: dict[str, Any] = {
     "MAX_BATCH_SIZE": 100,
     "MAX_BODY_BYTES": 1_000_000,
-    "PREDICTION_LOG": "logs/predictions.jsonl",
+    "PREDICTION_LOG": DEFAULT_PATH,  # logs/predictions.jsonl
     "PREDICTION_LOG_MAX_BYTES": 10_000_000,
     "PREDICTION_LOG_BACKUPS": 5,
 }
