@@ -11,7 +11,7 @@ Each project must pass: the unrendered-Jinja scan, ruff check, ruff format
 --check, hadolint, actionlint, the vendor JSON schemas (each skipped when the
 very same input files already passed it in this run), then `make train` and
 `make test` in a virtualenv shared by every project with the same
-dependencies (conftest.project_env), once per distinct behaviour key (see
+dependencies (helpers.project_env), once per distinct behaviour key (see
 NOT_READ_BY_TESTS).
 """
 
