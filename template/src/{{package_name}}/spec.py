@@ -23,6 +23,7 @@ import yaml
 SPEC_FILE = Path(__file__).with_name("dataset.yaml")
 TASKS = ("binary", "multiclass", "regression")
 FEATURE_TYPES = ("integer", "number", "category")
+LOADER_KINDS = ("csv", "sklearn")
 
 
 class SpecError(ValueError):
@@ -161,12 +162,32 @@ def parse_spec(raw: dict[str, Any]) -> DatasetSpec:
         limitations=tuple(raw.get("limitations") or ()),
         monitoring_shift=(raw.get("monitoring") or {}).get("shift", ""),
     )
+    check_consistency(spec)
+    return spec
+
+
+def check_consistency(spec: DatasetSpec) -> None:
+    """Refuse a spec whose parts contradict each other, naming the part."""
+    if spec.loader.get("kind") not in LOADER_KINDS:
+        raise SpecError(f"loader.kind must be one of {LOADER_KINDS}")
+    if len(set(spec.feature_names)) != len(spec.feature_names):
+        raise SpecError("feature names must be unique")
     if (spec.task == "regression") == bool(spec.target.classes):
         raise SpecError("target.classes are needed for classification, and only there")
+    if spec.task == "binary" and sorted(spec.target.classes) != [0, 1]:
+        raise SpecError("a binary target has the classes 0 and 1 (1 = the positive class)")
     for example in spec.examples:
         if sorted(example) != sorted(spec.feature_names):
             raise SpecError(f"example {example} must give exactly the features")
-    return spec
+    for effect in spec.effects:
+        if effect.feature not in spec.feature_names:
+            raise SpecError(f"effect on {effect.feature!r}: no such feature")
+        if effect.expect not in ("increase", "decrease"):
+            raise SpecError(f"effect on {effect.feature!r}: expect must be increase or decrease")
+        if spec.task == "multiclass" and effect.towards not in spec.target.classes.values():
+            raise SpecError(f"effect on {effect.feature!r}: towards must be a class label")
+    if spec.monitoring_shift and spec.monitoring_shift not in spec.numeric_features:
+        raise SpecError(f"monitoring.shift {spec.monitoring_shift!r} must be a numeric feature")
 
 
 @cache
@@ -179,8 +200,10 @@ def load_spec(path: str | Path = SPEC_FILE) -> DatasetSpec:
         raise SpecError(f"cannot read {path}: {problem}") from None
     try:
         return parse_spec(raw)
-    except (KeyError, TypeError) as problem:
-        raise SpecError(f"{path}: missing or malformed entry {problem}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as problem:
+        if isinstance(problem, SpecError):
+            raise SpecError(f"{path}: {problem}") from None
+        raise SpecError(f"{path}: missing or malformed entry ({problem})") from None
 
 
 SPEC = load_spec()
