@@ -119,6 +119,10 @@ CATALOGUE = [
     ("set-without-equals", setting("project_name"), [("--set 'project_name'", "key=value")]),
     ("unknown-key-set", setting("favourite_colour=blue"),
      [("favourite_colour", "unknown question")]),
+    # a computed value (copier.yml's `dataset`, the use case's spec) is never an answer
+    ("computed-value-set", setting("dataset=evil"), [("dataset", "unknown question")]),
+    ("computed-value-in-answers", answers_file("dataset: {title: evil}\n"),
+     [("dataset", "unknown question")]),
     # -- answers files: reported whole
     ("answers-malformed-yaml", answers_file("project_name: [unclosed\n"),
      [("--answers", "not valid YAML at line")]),
