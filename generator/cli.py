@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="set one answer; repeatable; wins over --answers",
     )
     new.add_argument(
+        "--data",
+        metavar="FILE.csv",
+        help="make the project from your own CSV file (= --set use_case=own_csv "
+        "--set data_file=FILE.csv); at most 50 MB",
+    )
+    new.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="with --data: the column to predict (= --set target_column=COLUMN)",
+    )
+    new.add_argument(
         "--no-git", action="store_true", help="do not run git init and make the first commit"
     )
     add_roadmap_parser(commands)

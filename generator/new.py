@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.answers import load_answers_file
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
+from generator.own_data import OwnData
 from generator.questions import Questionnaire, git_identity, parse_assignments
 from generator.render import check_destination, render
 from generator.template_source import template_source
@@ -21,6 +22,10 @@ def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) 
     given: dict[str, Any] = {}
     if args.answers:
         given.update(load_answers_file(args.answers))
+    if args.data is not None:
+        given.update(use_case="own_csv", data_file=args.data)
+    if args.target is not None:
+        given["target_column"] = args.target
     given.update(parse_assignments(args.assign))
     if not interactive:
         # Scripts and CI: what was not given takes its default.
@@ -34,6 +39,7 @@ def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) 
         while True:
             ask = asker(questionnaire, out, previous=ask)
             answers = questionnaire.resolve(given, ask=ask)
+            show_profile(answers, out)
             out.print(summary_table(questionnaire, answers))
             if confirm(f"Create the project in {args.dest} with these answers?"):
                 return answers
@@ -44,6 +50,22 @@ def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) 
             given = {}
     except Cancelled:
         return None
+
+
+def show_profile(answers: dict[str, Any], out) -> None:
+    """Show what was inferred from the user's CSV, before anything is written."""
+    if answers.get("data_spec"):
+        from generator.report import profile_table
+
+        out.print(profile_table(answers["data_spec"]))
+
+
+def data_files(answers: dict[str, Any]) -> dict[str, Path]:
+    """The user's CSV, copied unchanged into the project's data/ folder."""
+    spec = answers.get("data_spec")
+    if not spec:
+        return {}
+    return {f"data/{spec['loader']['file']}": Path(answers["data_file"]).expanduser()}
 
 
 def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool) -> None:
@@ -110,7 +132,9 @@ def run_new(args) -> int:
         )
     try:
         with template_source(args.template, args.vcs_ref) as source:
-            questionnaire = Questionnaire(source.copier_yml, environment=git_identity())
+            questionnaire = Questionnaire(
+                source.copier_yml, environment=git_identity(), hooks=OwnData()
+            )
             try:
                 answers = collect_answers(args, questionnaire, out, interactive)
             except AnswerError as error:
@@ -123,6 +147,7 @@ def run_new(args) -> int:
             if not interactive:
                 from generator.report import summary_table
 
+                show_profile(answers, out)
                 out.print(summary_table(questionnaire, answers))
             return write(args, source, answers, out, console, interactive)
     except (FileNotFoundError, subprocess.CalledProcessError) as error:
@@ -161,6 +186,7 @@ def write(args, source, answers, out, console, interactive: bool) -> int:
                 answers,
                 args.dest,
                 source=source,
+                extra_files=data_files(answers),
                 finish=finish,
                 step=lambda name: status.update(f"{name}..."),
             )

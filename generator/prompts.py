@@ -29,6 +29,7 @@ def asker(questionnaire: Questionnaire, console, previous=None):
     `ask.offered` records the default each question was shown with.
     """
     import questionary
+    from rich.markup import escape
 
     earlier: dict[str, Any] = getattr(previous, "answers", {})
     earlier_offered: dict[str, Any] = getattr(previous, "offered", {})
@@ -48,13 +49,22 @@ def asker(questionnaire: Questionnaire, console, previous=None):
         offered[key] = default
         if question.help:
             console.print(f"  [dim]{question.help}[/]", highlight=False)
-        if question.choices:
+        options = questionnaire.choices_of(question, answers)
+        if options:
             choices = [
                 questionary.Choice(title=str(label), value=value)
-                for label, value in question.choices.items()
+                for label, value in options.items()
             ]
             chosen = next((c for c in choices if c.value == default), None)
-            value = _answer(questionary.select(question.title, choices=choices, default=chosen))
+            while True:
+                value = _answer(questionary.select(question.title, choices=choices, default=chosen))
+                # A choice can still break a rule (a target column with one value):
+                # say which, and let the user pick again.
+                rule = questionnaire.problem(question, value, answers)
+                if not rule:
+                    break
+                console.print(f"  [red]{question.title}: {escape(rule)}[/]", highlight=False)
+                chosen = next((c for c in choices if c.value == value), None)
         elif question.type == "bool":
             value = _answer(
                 questionary.confirm(

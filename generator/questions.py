@@ -113,8 +113,20 @@ def template_environment() -> SandboxedEnvironment:
 class Questionnaire:
     """The questions of a copier.yml and the rules that bind their answers."""
 
-    def __init__(self, copier_yml: Path, environment: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        copier_yml: Path,
+        environment: dict[str, Any] | None = None,
+        hooks: Any = None,
+    ):
+        """`hooks` (e.g. own_data.OwnData) checks, offers and computes answers in Python.
+
+        It has `check(key, value, answers)` -> a broken rule or None,
+        `choices(key, answers)` -> {label: value} or None, and `computed`, the
+        keys never asked but worked out by `compute(key, answers)`.
+        """
         text = copier_yml.read_text(encoding="utf-8")
+        self.hooks = hooks
         config = yaml.load(text, Loader=_SAFE_LOADER) or {}
         sections = sections_of(text)
         # Extra names defaults may use (e.g. `_git_user_name`), never answers.
@@ -186,6 +198,17 @@ class Questionnaire:
             return MISSING
         return self.convert(question, self.render(question.default, answers))
 
+    def choices_of(self, question: Question, answers: dict[str, Any]) -> dict[str, Any]:
+        """The question's choices: copier.yml's, or the hooks' (e.g. a CSV file's columns)."""
+        if self.hooks is not None:
+            offered = self.hooks.choices(question.key, answers)
+            if offered:
+                return offered
+        return question.choices
+
+    def is_computed(self, question: Question) -> bool:
+        return self.hooks is not None and question.key in self.hooks.computed
+
     # -- checking --------------------------------------------------------
     def convert(self, question: Question, value: Any) -> Any:
         """Coerce a raw answer (often a string from --set) to the question's type."""
@@ -230,6 +253,8 @@ class Questionnaire:
             message = str(self.render(question.validator, context)).strip()
             if message:
                 return message
+        if self.hooks is not None and not self.is_computed(question):
+            return self.hooks.check(question.key, value, answers)
         return None
 
     def resolve(
@@ -253,6 +278,15 @@ class Questionnaire:
         answers: dict[str, Any] = {}
         for question in self.questions:
             if not self.applies(question, answers):
+                continue
+            if self.is_computed(question):
+                # Worked out from earlier answers (data_spec from the CSV file);
+                # a given value is ignored: it must describe the file given.
+                if not problems:
+                    try:
+                        answers[question.key] = self.hooks.compute(question.key, answers)
+                    except AnswerError as error:
+                        problems += error.problems
                 continue
             value = MISSING
             if question.key in given:

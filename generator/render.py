@@ -104,13 +104,15 @@ def render(
     dest: Path,
     *,
     source: TemplateSource,
+    extra_files: dict[str, Path] | None = None,
     finish: Callable[[Path], Any] | None = None,
     step: Callable[[str], Any] = lambda name: None,
 ) -> Path:
     """Render the template at `source` with `answers` into `dest`, all or nothing.
 
     The project is rendered into a temporary directory beside `dest` (same
-    filesystem), `finish(project)` runs there (git init and the first commit),
+    filesystem), `extra_files` ({path in the project: file}) are copied in (the
+    user's own CSV), `finish(project)` runs there (git init and the first commit),
     and only then is it moved into place with one rename. An error, Ctrl-C or
     SIGTERM at any moment before that rename leaves no `dest` behind, and no
     parent directory this call created.
@@ -143,6 +145,10 @@ def render(
                 )
             if source.record:
                 record_source(out, *source.record)
+            for relative, original in (extra_files or {}).items():
+                step(f"Copying {original.name}")
+                (out / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(original, out / relative)
             if finish is not None:
                 finish(out)
             step("Moving it into place")

@@ -51,6 +51,8 @@ def use_case_lines(root: Path) -> list[str]:
                 found.append(f"{relative}: {line.strip()}")
     allowed = {f"{path}: {line}" for path, line in SPEC_CHOOSERS.items()}
     allowed.add("copier.yml: use_case:")
+    # The follow-up questions of "My own CSV file" (data_file, target_column, data_spec).
+    allowed.add("copier.yml: when: \"{{ use_case == 'own_csv' }}\"")
     return [line for line in found if line not in allowed]
 
 
