@@ -149,3 +149,59 @@ def test_saying_no_at_the_summary_goes_through_the_questions_again(tmp_path):
     saved = yaml.safe_load((tmp_path / "proj" / ".copier-answers.yml").read_text())
     assert saved["project_slug"] == "second-try"
     assert saved["description"] == "Predicts churn for a telecom."
+
+
+def test_a_person_brings_their_own_csv_and_picks_the_target_from_its_columns(tmp_path):
+    """The file is checked as typed; the target is picked from its columns, with the
+    task each gives; a column that cannot be a target is refused and picked again;
+    the profile is shown before anything is written."""
+    rows = [f"{i},{(i * 7) % 13},{'ab'[i % 2]},{'yes' if (i * 7) % 13 > 6 else 'no'}"
+            for i in range(120)]
+    (tmp_path / "sales.csv").write_text("id,visits,plan,bought\n" + "\n".join(rows) + "\n")
+    questionnaire = Questionnaire(template_root() / "copier.yml")
+    dest = tmp_path / "my-sales"
+    child = spawn(tmp_path, "new", "--no-push", dest.name)
+    answers: dict = {}
+    try:
+        for question in questionnaire.questions:
+            if not questionnaire.applies(question, answers) or question.key == "data_spec":
+                continue
+            child.expect_exact(question.title)
+            default = questionnaire.default(question, answers)
+            if question.key == "use_case":
+                values = list(question.choices.values())
+                child.send(DOWN * (values.index("own_csv") - values.index(default)))
+                child.send(ENTER)
+                answers["use_case"] = "own_csv"
+            elif question.key == "data_file":
+                type_text(child, "sales.xlsx")
+                child.expect("no such file")
+                type_text(child, "sales.csv")
+                child.send(ENTER)
+                answers["data_file"] = "sales.csv"
+            elif question.key == "target_column":
+                child.expect_exact("visits (regression)")  # the task each column gives
+                child.expect_exact("bought (binary, 2 classes)")
+                child.send(ENTER)  # the first column, id: a row number
+                child.expect("counts the rows")
+                child.send(DOWN * 3 + ENTER)
+                answers["target_column"] = "bought"
+            else:
+                child.send(ENTER)
+                answers[question.key] = default
+        child.expect_exact("sales.csv: 120 rows, 4 columns")  # the profile, before writing
+        child.expect_exact("a row number")
+        child.expect("Your answers")
+        child.expect_exact("Create the project in")
+        child.send("y")
+        child.expect(pexpect.EOF, timeout=120)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, (tmp_path / "terminal.log").read_text()
+    assert (dest / "data" / "sales.csv").read_bytes() == (tmp_path / "sales.csv").read_bytes()
+    spec = yaml.safe_load(next((dest / "src").glob("*/dataset.yaml")).read_text())
+    assert spec["task"] == "binary"
+    assert [f["name"] for f in spec["features"]] == ["visits", "plan"]
+    saved = yaml.safe_load((dest / ".copier-answers.yml").read_text())
+    assert saved["target_column"] == "bought"
+    assert saved["data_spec"]["target"]["classes"] == {0: "no", 1: "yes"}
