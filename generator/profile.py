@@ -528,6 +528,8 @@ def title_of(path: Path) -> str:
 def data_file_name(path: Path) -> str:
     """The file's name inside the project: data/<name>, safe for make, docker and YAML."""
     stem = re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_")[:50] or "data"
+    if stem == "dataset":  # data/dataset.csv is what `make data` writes (and git ignores)
+        stem = "my_dataset"
     suffix = path.suffix.lower() if path.suffix.lower() in (".csv", ".tsv", ".txt") else ".csv"
     return stem + suffix
 

@@ -128,3 +128,33 @@ def test_update_refuses_a_project_without_git(tmp_path):
     result = cli("update", project)
     assert result.returncode == 2
     assert "is not a git repository" in result.stderr
+
+
+def test_an_own_data_project_updates_with_its_profile_and_data_kept(tmp_path):
+    """The profile lives in the answers file: update renders the same spec again,
+    so the user's correction of it and their data file survive a new version."""
+    env = git_env(tmp_path / "home")
+    repo = template_repo(tmp_path / "template-repo", "v1.0.0")
+    rows = "\n".join(f"{i % 17},{i % 5},{'ab'[i % 2]},{(i % 17) * 2.5 + i % 5}" for i in range(80))
+    data = tmp_path / "shop.csv"
+    data.write_text("visits,items,plan,spend\n" + rows + "\n")
+    project = tmp_path / "proj"
+    result = cli("new", "--defaults", "--no-push", "--template", repo, "--data", data,
+                 "--target", "spend", "--set", "project_name=Fraud Radar", project,
+                 env_extra=env)
+    assert result.returncode == 0, result.stderr
+    spec_file = next((project / "src").glob("*/dataset.yaml"))
+    edit(spec_file, "description: ''", "description: Money spent in the visit, in rupees.")
+    run(["git", "add", "-A"], cwd=project)
+    run(["git", "-c", "user.name=Asha", "-c", "user.email=a@example.in", "commit", "-q",
+         "--no-gpg-sign", "-m", "Describe the target"], cwd=project)
+
+    release_b(repo, "v1.1.0")
+    result = cli("update", project, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert "(template B)" in (project / "params.yaml").read_text()
+    spec = yaml.safe_load(spec_file.read_text())
+    assert spec["target"]["description"] == "Money spent in the visit, in rupees."
+    assert spec["task"] == "regression"
+    assert (project / "data" / "shop.csv").read_bytes() == data.read_bytes()
+    assert "<<<<<<<" not in spec_file.read_text()
