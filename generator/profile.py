@@ -472,14 +472,16 @@ def leaks(frame: pd.DataFrame, feature: str, target: pd.Series, task: str) -> bo
     import pandas as pd
 
     values = frame[feature]
-    pair = pd.DataFrame({"x": values, "y": target}).dropna()
-    if len(pair) < MIN_ROWS:
-        return False
     if task == "regression":
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
             return False
-        correlation = pair["x"].astype(float).corr(pair["y"].astype(float))
+        correlation = values.astype(float).corr(target.astype(float))
         return bool(pd.notna(correlation) and abs(correlation) >= 0.999)
+    if values.nunique() != target.nunique():  # a relabelled copy has one value per class
+        return False
+    pair = pd.DataFrame({"x": values, "y": target}).dropna()
+    if len(pair) < MIN_ROWS:
+        return False
     pair["x"] = pair["x"].astype(str)
     one_class_each = pair.groupby("x")["y"].nunique().max() == 1
     one_value_each = pair.groupby("y")["x"].nunique().max() == 1

@@ -201,3 +201,14 @@ def test_non_utf8_text_is_refused_with_the_fix(tmp_path):
 )
 def test_the_file_gets_a_safe_name_in_the_project(tmp_path, name, expected):
     assert data_file_name(tmp_path / name) == expected
+
+
+def test_two_hundred_columns(tmp_path):
+    rng = random.Random(11)
+    header = [f"sensor {i}" for i in range(199)] + ["state"]
+    rows = [
+        [round(rng.gauss(0, 1), 3) for _ in range(199)] + [rng.choice("ABC")] for _ in range(60)
+    ]
+    spec = profile_csv(write(tmp_path / "wide.csv", header, rows), "state")
+    assert len(spec["features"]) == 199
+    assert spec["profile"]["columns"] == 200
