@@ -658,7 +658,7 @@ def _spec(csv_file: CsvFile, target, features, columns, notes) -> dict[str, Any]
         "features": features,
         "examples": examples,
         "effects": [],
-        "monitoring": {"shift": _shift(frame, required or numeric)},
+        "monitoring": {"shift": _shift(frame, numeric, required)},
         "model": {
             "learning_rate": 0.1,
             "max_iter": 200,
@@ -702,11 +702,20 @@ def _spec(csv_file: CsvFile, target, features, columns, notes) -> dict[str, Any]
     }
 
 
-def _shift(frame: pd.DataFrame, numeric: list[str]) -> str:
-    """The numeric feature docs and tests shift to show drift: the most varied one."""
+def _shift(frame: pd.DataFrame, numeric: list[str], required: list[str]) -> str:
+    """The numeric feature docs and tests shift to show drift.
+
+    One with many different values (half a standard deviation of a 3-valued
+    year rounds to no change), preferably never missing, then the most varied.
+    """
     if not numeric:
         return ""
-    return max(numeric, key=lambda name: (frame[name].nunique(), -numeric.index(name)))
+
+    def rank(name: str):
+        distinct = frame[name].nunique()
+        return (distinct >= 20, name in required, distinct, -numeric.index(name))
+
+    return max(numeric, key=rank)
 
 
 def task_hint(csv_file: CsvFile, name: str) -> str:
