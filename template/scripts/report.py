@@ -28,6 +28,7 @@ DEFAULT_FILES = ["README.md", "docs/present-this-project.md"]
 # How each metric is named for people, and whether higher is better.
 METRICS = {
     "accuracy": ("Accuracy", True),
+    "balanced_accuracy": ("Balanced accuracy", True),
     "precision": ("Precision", True),
     "recall": ("Recall", True),
     "f1": ("F1 score", True),
@@ -57,8 +58,11 @@ def metric_name(key: str) -> str:
     return METRICS.get(key, (key, True))[0]
 
 
-def gate_text(bounds: dict | None) -> str:
-    """`{"min": 0.8}` -> "≥ 0.8"; no bounds -> "-"."""
+def gate_text(key: str, bounds: dict | None, baseline: float | None = None) -> str:
+    """`{"min": 0.8}` -> "≥ 0.8"; `{"beat_baseline_by": 0.05}` -> "≥ baseline + 0.05 (0.3833)".
+
+    No bounds -> "-".
+    """
     if not bounds:
         return "-"
     parts = []
@@ -66,14 +70,40 @@ def gate_text(bounds: dict | None) -> str:
         parts.append(f"≥ {bounds['min']}")
     if "max" in bounds:
         parts.append(f"≤ {bounds['max']}")
+    if "beat_baseline_by" in bounds:
+        margin = bounds["beat_baseline_by"]
+        higher = METRICS.get(key, (key, True))[1]
+        text = f"{'≥' if higher else '≤'} baseline {'+' if higher else '-'} {margin}"
+        if baseline is not None:
+            text += f" ({baseline + margin if higher else baseline - margin:.4f})"
+        parts.append(text)
     return " and ".join(parts)
 
 
 def metrics_block(metadata: dict, gate: dict) -> str:
-    """A Markdown table of every test-set metric next to its quality-gate bound."""
-    rows = ["| Metric (test set) | Value | Quality gate |", "|---|---|---|"]
+    """A Markdown table of every test-set metric next to its quality-gate bound.
+
+    When training scored the trivial baseline too (always the most frequent
+    class, or the mean), its score stands beside the model's: a number means
+    more next to what a model that ignores the features reaches.
+    """
+    baseline = metadata.get("baseline_metrics") or {}
+    if baseline:
+        rows = ["| Metric (test set) | Model | Baseline | Quality gate |", "|---|---|---|---|"]
+    else:
+        rows = ["| Metric (test set) | Value | Quality gate |", "|---|---|---|"]
     for key, value in metadata["metrics"].items():
-        rows.append(f"| {metric_name(key)} | {value:.4f} | {gate_text(gate.get(key))} |")
+        gate_cell = gate_text(key, gate.get(key), baseline.get(key))
+        if baseline:
+            base = f"{baseline[key]:.4f}" if key in baseline else "-"
+            rows.append(f"| {metric_name(key)} | {value:.4f} | {base} | {gate_cell} |")
+        else:
+            rows.append(f"| {metric_name(key)} | {value:.4f} | {gate_cell} |")
+    baseline_answer = (
+        "the mean of the training target"
+        if metadata["task"] == "regression"
+        else "the most frequent class"
+    )
     sizes = metadata.get("data", {}).get("rows", {})
     commit = metadata.get("git_commit")
     from_commit = f" from commit `{commit}`" if commit else ""
@@ -81,7 +111,13 @@ def metrics_block(metadata: dict, gate: dict) -> str:
         "",
         f"Model `{metadata['model_version']}`, trained {metadata['trained_at']}{from_commit} "
         f"on {sizes.get('train', '?')} training rows; scored on "
-        f"{sizes.get('test', '?')} held-out test rows it never saw.",
+        f"{sizes.get('test', '?')} held-out test rows it never saw."
+        + (
+            f" The baseline ignores the features and always answers {baseline_answer}: "
+            "the model must do better to be worth anything."
+            if baseline
+            else ""
+        ),
     ]
     return "\n".join(rows)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,13 @@ from .spec import SPEC
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
 # Types our Pipeline is made of that skops does not trust by default: the
-# trees inside gradient boosting. Listing them here (in code, not in the
+# trees inside gradient boosting, and the column types (numpy dtypes such as
+# float64) the imputers remember. Listing them here (in code, not in the
 # model file) is what makes loading safe.
-TRUSTED_TYPES = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
+TRUSTED_TYPES = [
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "numpy.dtype",
+]
 
 
 class ModelLoadError(RuntimeError):
@@ -50,6 +54,7 @@ class DataInfo:
     source: str  # the data set's description, or the CSV file trained on
     fingerprint: str  # a hash of every value: changes when any value changes
     rows: dict[str, int]  # rows in the train, validation and test splits
+    dropped_rows: int = 0  # rows left out because their target was missing
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,16 @@ class ModelMetadata:
     class_names: dict[str, str]  # class code (as text) -> label; empty for regression
     threshold: float | None  # binary: the decision threshold chosen on validation data
     metrics: dict[str, float]  # test metrics
-    features: dict[str, dict[str, Any]]  # name -> type and training range or categories
+    # name -> type, training range or categories, and "optional": true for a
+    # feature that may be missing (the pipeline fills it in)
+    features: dict[str, dict[str, Any]]
     target_quartiles: list[float] | None  # regression: quartiles of the training target
     data: DataInfo
     params: dict[str, Any]  # params.yaml as trained
     library_versions: dict[str, str]
+    # The same test metrics for the trivial baseline (the most frequent class,
+    # or the mean): what the model must beat to be worth anything.
+    baseline_metrics: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (what /model returns)."""

@@ -7,6 +7,12 @@ validates data against it, the API builds its request schema, examples and
 form from it, and the tests and monitoring take their sample values from it.
 Change the data set by changing that file, not the code.
 
+The same format describes a bundled data set and your own CSV file (made by
+`mlops-portfolio new --data`): a feature may be `optional` (it has missing
+values, which the model pipeline fills in), the target's `recode` maps the
+labels written in the file to class codes, and `profile` keeps what the
+generator measured in the file (read by the data card, docs/data.md).
+
 This module only reads YAML (no pandas, no scikit-learn), so the service can
 import it without loading any training code.
 """
@@ -42,6 +48,8 @@ class Feature:
     high: float | None = None
     categories: tuple[str, ...] = ()
     source: str = ""  # the column's name in the loader's output, when it differs
+    optional: bool = False  # may be missing: the pipeline fills it in (imputes it)
+    missing: float = 0.0  # share of missing values in the data file (for the docs)
 
     @property
     def is_numeric(self) -> bool:
@@ -55,7 +63,9 @@ class Target:
     name: str
     description: str = ""
     classes: dict[int, str] = field(default_factory=dict)  # code -> label; empty for regression
-    recode: dict[int, int] = field(default_factory=dict)  # the loader's code -> ours
+    # The loader's value, as text (see `label_text`) -> our class code, e.g.
+    # {"Adelie": 0} for a file that writes the labels, or {"0": 1, "1": 0}.
+    recode: dict[str, int] = field(default_factory=dict)
     unit: str = ""
 
 
@@ -86,6 +96,9 @@ class DatasetSpec:
     intended_use: str = ""
     limitations: tuple[str, ...] = ()
     monitoring_shift: str = ""  # the numeric feature docs and tests shift to show drift
+    # What the generator measured in your CSV file (rows, columns, missing
+    # values, excluded columns): a plain dict, empty for a bundled data set.
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @property
     def feature_names(self) -> list[str]:
@@ -99,6 +112,10 @@ class DatasetSpec:
     def categorical_features(self) -> list[str]:
         return [feature.name for feature in self.features if not feature.is_numeric]
 
+    @property
+    def optional_features(self) -> list[str]:
+        return [feature.name for feature in self.features if feature.optional]
+
     def feature(self, name: str) -> Feature:
         for feature in self.features:
             if feature.name == name:
@@ -106,28 +123,44 @@ class DatasetSpec:
         raise KeyError(name)
 
 
+def label_text(value: Any) -> str:
+    """The text a value is known by in `target.recode`: "Adelie", "1", "True".
+
+    YAML reads `1:` as a number and `Adelie:` as text; the data may hold 1.0
+    where the file says 1. Turning both sides into text, with whole numbers
+    written without ".0", lets them meet.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _feature(raw: dict[str, Any]) -> Feature:
+    # str(): a column may be called `2019` or `yes`, which YAML reads as a number or a boolean.
+    name = str(raw.get("name"))
     if raw.get("type") not in FEATURE_TYPES:
-        raise SpecError(f"feature {raw.get('name')!r}: type must be one of {FEATURE_TYPES}")
+        raise SpecError(f"feature {name!r}: type must be one of {FEATURE_TYPES}")
     low, high = raw.get("range") or (None, None)
     categories = tuple(str(value) for value in raw.get("categories") or ())
     if raw["type"] == "category" and not categories:
-        raise SpecError(f"feature {raw['name']!r}: a category needs its `categories`")
+        raise SpecError(f"feature {name!r}: a category needs its `categories`")
     return Feature(
-        name=raw["name"],
+        name=name,
         type=raw["type"],
-        description=raw.get("description", ""),
-        unit=raw.get("unit", ""),
+        description=raw.get("description") or "",
+        unit=raw.get("unit") or "",
         low=low,
         high=high,
         categories=categories,
-        source=raw.get("source", ""),
+        source=raw.get("source") or "",
+        optional=bool(raw.get("optional", False)),
+        missing=float(raw.get("missing") or 0.0),
     )
 
 
 def _effect(raw: dict[str, Any]) -> Effect:
     return Effect(
-        feature=raw["feature"],
+        feature=str(raw["feature"]),
         start=raw["from"],
         end=raw["to"],
         expect=raw["expect"],
@@ -149,18 +182,22 @@ def parse_spec(raw: dict[str, Any]) -> DatasetSpec:
         source=raw["source"],
         loader=dict(raw["loader"]),
         target=Target(
-            name=target["name"],
-            description=target.get("description", ""),
+            name=str(target["name"]),
+            description=target.get("description") or "",
             classes={int(code): str(label) for code, label in classes.items()},
-            recode={int(old): int(new) for old, new in recode.items()},
-            unit=target.get("unit", ""),
+            recode={label_text(old): int(new) for old, new in recode.items()},
+            unit=target.get("unit") or "",
         ),
         features=tuple(_feature(feature) for feature in raw["features"]),
-        examples=tuple(raw["examples"]),
+        # Keys as text, like the feature names (a column called `2019` stays "2019").
+        examples=tuple(
+            {str(name): value for name, value in example.items()} for example in raw["examples"]
+        ),
         effects=tuple(_effect(effect) for effect in raw.get("effects") or ()),
-        intended_use=raw.get("intended_use", ""),
+        intended_use=raw.get("intended_use") or "",
         limitations=tuple(raw.get("limitations") or ()),
-        monitoring_shift=(raw.get("monitoring") or {}).get("shift", ""),
+        monitoring_shift=(raw.get("monitoring") or {}).get("shift") or "",
+        profile=dict(raw.get("profile") or {}),
     )
     check_consistency(spec)
     return spec
@@ -176,9 +213,16 @@ def check_consistency(spec: DatasetSpec) -> None:
         raise SpecError("target.classes are needed for classification, and only there")
     if spec.task == "binary" and sorted(spec.target.classes) != [0, 1]:
         raise SpecError("a binary target has the classes 0 and 1 (1 = the positive class)")
+    for label, code in spec.target.recode.items():
+        if code not in spec.target.classes:
+            raise SpecError(f"target.recode maps {label!r} to {code}, which is not a class code")
     for example in spec.examples:
         if sorted(example) != sorted(spec.feature_names):
             raise SpecError(f"example {example} must give exactly the features")
+        empty = [name for name in spec.feature_names if example[name] is None]
+        required = [name for name in empty if not spec.feature(name).optional]
+        if required:
+            raise SpecError(f"example {example} leaves the required feature {required[0]!r} empty")
     for effect in spec.effects:
         if effect.feature not in spec.feature_names:
             raise SpecError(f"effect on {effect.feature!r}: no such feature")

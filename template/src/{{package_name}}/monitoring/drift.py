@@ -19,6 +19,10 @@ pure chance most days, so the level is divided by the number of checks
 
 A feature drifts when its PSI reaches the threshold *or* its test is
 significant. The thresholds live in params.yaml (`monitoring:`).
+
+An optional feature (one with gaps in the training data) may be logged as
+null. Such missing values are counted and shown beside the training data's
+share of missing values; the checks compare the values that are there.
 """
 
 from __future__ import annotations
@@ -52,6 +56,17 @@ class ColumnCheck:
     # Shares per category (categorical) or per bin (numeric), for the plots.
     reference_shares: dict[str, float] = field(default_factory=dict)
     current_shares: dict[str, float] = field(default_factory=dict)
+    # Logged rows with no value (not part of `rows`), and the shares of rows
+    # without a value in the log and in the training data.
+    missing: int = 0
+    missing_share: float = 0.0
+    reference_missing_share: float = 0.0
+
+    def count_missing(self, missing: int, reference_share: float) -> None:
+        """Record how many logged rows had no value, beside the training data's share."""
+        self.missing = missing
+        self.missing_share = round(missing / max(missing + self.rows, 1), 4)
+        self.reference_missing_share = round(reference_share, 4)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values, ready for summary.json and the report."""
@@ -157,6 +172,17 @@ def bin_labels(cuts: list[float]) -> list[str]:
     labels += [f"{low:g}-{high:g}" for low, high in zip(cuts, cuts[1:], strict=False)]
     labels.append(f"> {cuts[-1]:g}")
     return labels
+
+
+def missing_text(check: dict[str, Any]) -> str:
+    """The share of missing values, training -> logged, e.g. "0.6% -> 1.0%".
+
+    Empty for a column that had no gaps in either: most columns, so the
+    report only mentions missing values where there are some.
+    """
+    if not check.get("missing_share") and not check.get("reference_missing_share"):
+        return ""
+    return f"{check['reference_missing_share']:.1%} -> {check['missing_share']:.1%}"
 
 
 def checked_columns(summary: dict[str, Any]) -> list[dict[str, Any]]:

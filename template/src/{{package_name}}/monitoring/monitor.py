@@ -19,6 +19,7 @@ import argparse
 import math
 import os
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
@@ -29,8 +30,16 @@ from ..training.reference import REFERENCE_FILE, ReferenceError, load_reference
 NO_DRIFT, DRIFT, CANNOT_CHECK = 0, 1, 2
 REQUIRED_SETTINGS = ("min_rows", "window", "psi_threshold", "p_value")
 
-# One column to compare: its name, its reference summary and the logged values.
-ColumnToCheck = tuple[str, dict[str, Any], list[Any]]
+
+@dataclass
+class ColumnToCheck:
+    """One column to compare with the training data, and what the log holds for it."""
+
+    name: str
+    summary: dict[str, Any]  # its entry in reference.json
+    values: list[Any]  # the usable logged values
+    missing: int = 0  # logged rows with no value (null): allowed for optional features
+    reference_missing_share: float = 0.0  # share of training rows with no value
 
 
 class MonitorError(RuntimeError):
@@ -48,6 +57,22 @@ def is_usable(value: Any, kind: str) -> bool:
     if kind == "numeric":
         return isinstance(value, (int, float)) and math.isfinite(value)
     return isinstance(value, (str, int)) and value != ""
+
+
+def is_missing(value: Any) -> bool:
+    """No value: null in the log (an optional feature left out), or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def reference_missing_share(summary: dict[str, Any], rows: int | None) -> float:
+    """The share of training rows that had no value in this column.
+
+    reference.json counts, per column, the rows that had a value (`count`)
+    out of all training rows (`rows`); the difference is the missing ones.
+    """
+    if not rows:
+        return 0.0
+    return max(0.0, 1 - summary.get("count", rows) / rows)
 
 
 def monitoring_settings(params: dict[str, Any]) -> dict[str, Any]:
@@ -85,31 +110,43 @@ def recent_records(logged: LoggedPredictions, settings: dict[str, Any]) -> list[
 
 def feature_columns(
     reference: dict[str, Any], records: list[dict[str, Any]], warnings: list[str]
-) -> dict[str, list[Any]]:
-    """The usable logged values of every reference feature, by feature name.
+) -> list[ColumnToCheck]:
+    """The logged values of every reference feature, ready to compare.
 
-    Rows that lack a feature or hold an unusable value are left out of that
-    feature's column and reported in `warnings`. A feature absent from every
-    record means the log belongs to another model: MonitorError.
+    Missing values (null, as logged for an optional feature the client left
+    out) are counted, not compared: the drift checks compare the values that
+    are there, and the report shows the missing share beside the training's.
+    Rows that lack a feature, or hold a value of the wrong type, are left out
+    of that feature's check and reported in `warnings`. A feature absent from
+    every record means the log belongs to another model: MonitorError.
     """
-    columns: dict[str, list[Any]] = {}
+    columns: list[ColumnToCheck] = []
     absent: list[str] = []
     for name, summary in reference["features"].items():
         present = [record["features"][name] for record in records if name in record["features"]]
         if not present:
             absent.append(name)
             continue
-        values = [value for value in present if is_usable(value, summary["kind"])]
+        given = [value for value in present if not is_missing(value)]
+        values = [value for value in given if is_usable(value, summary["kind"])]
         if len(present) < len(records):
             missing = len(records) - len(present)
             warnings.append(f"feature '{name}' is missing from {missing} row(s)")
-        if len(values) < len(present):
+        if len(values) < len(given):
             expected = "a number" if summary["kind"] == "numeric" else "a category"
             warnings.append(
-                f"feature '{name}' has {len(present) - len(values)} unusable value(s) "
+                f"feature '{name}' has {len(given) - len(values)} unusable value(s) "
                 f"(expected {expected})"
             )
-        columns[name] = values
+        columns.append(
+            ColumnToCheck(
+                name,
+                summary,
+                values,
+                missing=len(present) - len(given),
+                reference_missing_share=reference_missing_share(summary, reference.get("rows")),
+            )
+        )
     if absent:
         raise MonitorError(
             f"feature(s) missing from every logged request: {', '.join(absent)}. Was the log "
@@ -148,11 +185,17 @@ def run_checks(
     min_rows = int(settings["min_rows"])
     alpha = float(settings["p_value"]) / len(columns)
     results = []
-    for name, summary, values in columns:
-        if len(values) < min_rows:
-            warnings.append(f"feature '{name}' not checked: only {len(values)} usable value(s)")
+    for column in columns:
+        if len(column.values) < min_rows:
+            missing = f" ({column.missing} missing)" if column.missing else ""
+            warnings.append(
+                f"feature '{column.name}' not checked: only {len(column.values)} "
+                f"usable value(s){missing}"
+            )
             continue
-        results.append(check_column(name, summary, values, settings, alpha).to_dict())
+        check = check_column(column.name, column.summary, column.values, settings, alpha)
+        check.count_missing(column.missing, column.reference_missing_share)
+        results.append(check.to_dict())
     return results, alpha
 
 
@@ -203,15 +246,11 @@ def compare(
     """
     records = recent_records(logged, settings)
     warnings: list[str] = []
-    columns = feature_columns(reference, records, warnings)
-    to_check: list[ColumnToCheck] = [
-        (name, reference["features"][name], values) for name, values in columns.items()
-    ]
+    to_check = feature_columns(reference, records, warnings)
     predictions = reference_model_predictions(reference, records)
     min_rows = int(settings["min_rows"])
     if len(predictions) >= min_rows:
-        columns["prediction"] = predictions
-        to_check.append(("prediction", reference["prediction"], predictions))
+        to_check.append(ColumnToCheck("prediction", reference["prediction"], predictions))
     else:
         warnings.append(
             f"prediction check skipped: {len(predictions)} logged prediction(s) from model "
@@ -219,12 +258,12 @@ def compare(
         )
     results, alpha = run_checks(to_check, settings, warnings)
     summary = drift_summary(reference, logged, len(records), settings, results, alpha, warnings)
-    return summary, columns
+    return summary, {column.name: column.values for column in to_check}
 
 
 def print_summary(summary: dict[str, Any], out: TextIO | None = None) -> None:
     """A short table on the terminal; the HTML report has the plots."""
-    from .drift import checked_columns  # scipy loads only when monitoring runs
+    from .drift import checked_columns, missing_text  # scipy loads only when monitoring runs
 
     out = out or sys.stdout
     log = summary["log"]
@@ -241,12 +280,17 @@ def print_summary(summary: dict[str, Any], out: TextIO | None = None) -> None:
         )
     for warning in summary["warnings"]:
         print(f"  warning: {warning}", file=out)
-    print(f"  {'column':<28} {'test':<10} {'PSI':>7} {'p-value':>9}  result", file=out)
-    for check in checked_columns(summary):
+    checks = checked_columns(summary)
+    # A "missing" column only when some column has gaps (optional features).
+    show_missing = any(missing_text(check) for check in checks)
+    heading = f"  {'column':<28} {'test':<10} {'PSI':>7} {'p-value':>9}"
+    print(heading + (f"  {'missing':<15}" if show_missing else "") + "  result", file=out)
+    for check in checks:
         verdict = "DRIFT" if check["drifted"] else "ok"
+        missing = f"  {missing_text(check):<15}" if show_missing else ""
         print(
             f"  {check['name']:<28} {check['test']:<10} {check['psi']:>7.3f} "
-            f"{check['p_value']:>9.2g}  {verdict}",
+            f"{check['p_value']:>9.2g}{missing}  {verdict}",
             file=out,
         )
     if summary["drift"]:

@@ -6,6 +6,10 @@
   one file you can open, attach to an issue or upload as a CI artefact.
 - summary.json: the same numbers for programs (the scheduled workflow).
 - summary.md: the table as Markdown, for a GitHub issue or job summary.
+
+Column names and categories come from the data and may hold any text
+(quotes, `<`, `|`, `$`), so each output escapes them its own way: HTML with
+html.escape, Markdown with `markdown_code`, the plots with `plot_text`.
 """
 
 from __future__ import annotations
@@ -24,9 +28,27 @@ matplotlib.use("Agg")  # draw to files only: no window, works on servers and in 
 import matplotlib.pyplot as plt  # noqa: E402 - must come after choosing the backend
 import numpy as np  # noqa: E402
 
-from .drift import checked_columns  # noqa: E402
+from .drift import checked_columns, missing_text  # noqa: E402
 
 REFERENCE_COLOUR, CURRENT_COLOUR = "#4c72b0", "#dd8452"
+
+
+def plot_text(text: str) -> str:
+    """Text for a plot, shown as written: matplotlib reads $...$ as a formula."""
+    return text.replace("$", r"\$")
+
+
+def markdown_code(text: str, in_table: bool = False) -> str:
+    """`text` as inline code, shown exactly as written.
+
+    A backtick inside would end the code span early, so such text gets a
+    double-backtick fence. In a table a `|` would start a new cell, even in
+    code, so there it is escaped.
+    """
+    text = " ".join(text.split())  # a line break would end the line (or the table row)
+    if in_table:
+        text = text.replace("|", "\\|")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def draw_numeric(ax, reference: dict[str, Any], values: list) -> None:
@@ -52,7 +74,7 @@ def draw_categorical(ax, check: dict[str, Any], reference: dict[str, Any]) -> No
     ax.bar(x + 0.2, logged, 0.4, color=CURRENT_COLOUR, label="logged requests")
     labels = reference.get("labels", {})  # class names of predictions, if any
     ticks = [f"{name} ({labels[name]})" if name in labels else name for name in names]
-    ax.set_xticks(x, ticks, rotation=20 if len(names) > 4 else 0)
+    ax.set_xticks(x, [plot_text(tick) for tick in ticks], rotation=20 if len(names) > 4 else 0)
     ax.set_ylabel("share of rows")
 
 
@@ -64,7 +86,8 @@ def plot_column(check: dict[str, Any], reference: dict[str, Any], values: list) 
     else:
         draw_categorical(ax, check, reference)
     ax.set_title(
-        f"{check['name']}: PSI {check['psi']:.3f}, {check['test']} p-value {check['p_value']:.2g}"
+        plot_text(check["name"])
+        + f": PSI {check['psi']:.3f}, {check['test']} p-value {check['p_value']:.2g}"
     )
     ax.legend()
     fig.tight_layout()
@@ -77,10 +100,13 @@ def plot_column(check: dict[str, Any], reference: dict[str, Any], values: list) 
 def markdown(summary: dict[str, Any]) -> str:
     """The summary table as Markdown (GitHub issues and job summaries render it)."""
     verdict = (
-        f"**Drift detected** in: {', '.join(f'`{n}`' for n in summary['drifted'])}"
+        f"**Drift detected** in: {', '.join(markdown_code(n) for n in summary['drifted'])}"
         if summary["drift"]
         else "No drift detected."
     )
+    checks = checked_columns(summary)
+    # A "missing" column only when some column has gaps (optional features).
+    show_missing = any(missing_text(row) for row in checks)
     log = summary["log"]
     lines = [
         "## Drift check",
@@ -91,16 +117,20 @@ def markdown(summary: dict[str, Any]) -> str:
         f"`{summary['model_version']}` on {summary['checked_at']}; "
         f"{log['corrupt_lines']} corrupt line(s) skipped.",
         "",
-        "| column | test | PSI | statistic | p-value | result |",
-        "|---|---|---:|---:|---:|---|",
+        "| column | test | PSI | statistic | p-value |"
+        + (" missing (training → logged) |" if show_missing else "")
+        + " result |",
+        "|---|---|---:|---:|---:|" + ("---|" if show_missing else "") + "---|",
     ]
-    for row in checked_columns(summary):
+    for row in checks:
         result = "**drift**: " + row["reason"] if row["drifted"] else "ok"
+        missing = f" {missing_text(row).replace('->', '→')} |" if show_missing else ""
         lines.append(
-            f"| `{row['name']}` | {row['test']} | {row['psi']:.3f} | {row['statistic']:.3f} "
-            f"| {row['p_value']:.2g} | {result} |"
+            f"| {markdown_code(row['name'], in_table=True)} | {row['test']} | {row['psi']:.3f} "
+            f"| {row['statistic']:.3f} | {row['p_value']:.2g} |{missing} {result} |"
         )
-    lines += [""] + [f"- warning: {w}" for w in summary["warnings"]]
+    # Warnings quote column names: escaped so that a name like "<b>" stays text.
+    lines += [""] + [f"- warning: {html.escape(w, quote=False)}" for w in summary["warnings"]]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -136,7 +166,8 @@ $warnings
 <h2>Summary</h2>
 <table>
 <thead><tr><th>column</th><th>test</th><th>PSI</th><th>statistic</th><th>p-value</th>
-<th>mean (training &rarr; logged)</th><th>result</th></tr></thead>
+<th>mean (training &rarr; logged)</th><th>missing (training &rarr; logged)</th>
+<th>result</th></tr></thead>
 <tbody>
 $table
 </tbody>
@@ -155,12 +186,14 @@ def table_row(check: dict[str, Any]) -> str:
         if check["reference_mean"] is not None
         else ""
     )
+    missing = html.escape(missing_text(check)).replace("-&gt;", "&rarr;")
     result = "<b>drift</b>: " + html.escape(check["reason"]) if check["drifted"] else "ok"
     return (
         f'<tr class="{"drift" if check["drifted"] else "ok"}">'
         f"<td><code>{html.escape(check['name'])}</code></td><td>{check['test']}</td>"
         f'<td class="num">{check["psi"]:.3f}</td><td class="num">{check["statistic"]:.3f}</td>'
-        f'<td class="num">{check["p_value"]:.2g}</td><td>{means}</td><td>{result}</td></tr>'
+        f'<td class="num">{check["p_value"]:.2g}</td><td>{means}</td><td>{missing}</td>'
+        f"<td>{result}</td></tr>"
     )
 
 

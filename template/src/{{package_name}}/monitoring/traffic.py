@@ -2,15 +2,23 @@
 
 Rows are drawn (with replacement) from the project's own data set, the one
 dataset.yaml describes, so by default the traffic looks like the training
-data and `make monitor` should find no drift. `--shift` changes one feature
-on purpose, so you can watch drift appear. For a numeric feature `age` and
-a category feature `colour` (your own features are in dataset.yaml; `--help`
-shows an example with one of them):
+data and `make monitor` should find no drift. A gap in a drawn row (an
+optional feature the data file left empty) is sent as null, so optional
+features are missing about as often as in the data.
+
+`--shift` changes one feature on purpose, so you can watch drift appear. For
+a numeric feature `age` and a category feature `colour` (your own features
+are in dataset.yaml; `--help` shows an example with one of them):
 
     --shift age=12                  add 12 to every age
     --shift age=0.5std              add half a standard deviation
     --shift colour=red              make half of the requests "red"
     --shift colour=red:0.8          ... or 80% of them
+
+A numeric shift moves the values that are there; missing ones stay missing.
+The feature to shift in the docs and tests is dataset.yaml's `monitoring.shift`;
+a data set with no numeric feature leaves it empty and shifts a category's
+mix instead (`shift_example`).
 
 The number of requests is bounded (--requests, at most MAX_REQUESTS).
 """
@@ -44,12 +52,17 @@ class ServiceUnreachable(ConnectionError):
 
 
 def shift_example() -> str:
-    """A --shift for this data set, for --help: dataset.yaml's `monitoring.shift` feature."""
+    """A --shift that shows drift on this data set, for --help.
+
+    Half a standard deviation of dataset.yaml's `monitoring.shift` feature (or
+    of the first numeric feature); when every feature is a category, 80% of
+    the requests get one category of the first feature.
+    """
     name = SPEC.monitoring_shift or next(iter(SPEC.numeric_features), "")
     if name:
         return f"{name}=0.5std"
-    feature = SPEC.features[0]  # every feature is a category
-    return f"{feature.name}={feature.categories[0]}:0.8"
+    feature = SPEC.features[0]  # every feature is a category (docs/monitoring.md: the same)
+    return f"{feature.name}={feature.categories[-1]}:0.8"
 
 
 def parse_shift(text: str) -> tuple[str, str]:
@@ -67,7 +80,8 @@ def shift_numeric(frame: pd.DataFrame, name: str, amount: str) -> str:
 
     Returns a description such as "age +6.2". An integer feature (dataset.yaml
     type `integer`) stays whole, so a shift smaller than 0.5 rounds away (the
-    description says so).
+    description says so). Missing values (NaN) stay missing: the standard
+    deviation and the shift use the values that are there.
     """
     column = frame[name].astype(float)
     try:
@@ -80,7 +94,7 @@ def shift_numeric(frame: pd.DataFrame, name: str, amount: str) -> str:
     shifted = column + delta
     description = f"{name} {delta:+.4g}"
     if SPEC.feature(name).type == "integer":
-        shifted = shifted.round().astype(int)
+        shifted = shifted.round()  # whole numbers (json_ready sends them as ints)
         if abs(delta) < 0.5:
             description += " (rounds to no change: this feature holds whole numbers)"
     frame[name] = shifted
@@ -110,6 +124,24 @@ def apply_shift(frame: pd.DataFrame, name: str, amount: str, rng) -> tuple[pd.Da
     return frame, shift_category(frame, name, amount, rng)
 
 
+def json_ready(row: dict[str, Any]) -> dict[str, Any]:
+    """One drawn row as the JSON a client sends: a gap becomes null, whole numbers ints.
+
+    pandas marks a gap as NaN (or pd.NA), which JSON has no word for; the API
+    takes null for an optional feature. An integer column with gaps is stored
+    as floats (181.0); the API accepts those, but 181 reads better in the log.
+    """
+    record: dict[str, Any] = {}
+    for name, value in row.items():
+        if pd.isna(value):
+            record[name] = None
+        elif SPEC.feature(name).type == "integer":
+            record[name] = int(value)
+        else:
+            record[name] = value
+    return record
+
+
 def sample_requests(n: int, seed: int, shifts: list[str]) -> tuple[list[dict[str, Any]], list]:
     """Draw `n` feature records (with replacement) and apply the shifts.
 
@@ -123,8 +155,8 @@ def sample_requests(n: int, seed: int, shifts: list[str]) -> tuple[list[dict[str
         name, amount = parse_shift(text)
         frame, description = apply_shift(frame, name, amount, rng)
         described.append(description)
-    # to_dict gives plain Python numbers and strings, ready for JSON.
-    return frame.to_dict(orient="records"), described
+    # to_dict gives plain Python numbers and strings; json_ready turns gaps into null.
+    return [json_ready(row) for row in frame.to_dict(orient="records")], described
 
 
 def post(url: str, features: dict[str, Any], timeout: float = 10.0) -> int:

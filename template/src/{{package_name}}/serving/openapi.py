@@ -42,8 +42,14 @@ def text_response(media_type: str, description: str) -> dict[str, Any]:
 # -- the request: one record of features, alone or in a batch ---------------------------
 
 
+OPTIONAL_NOTE = (
+    "Optional: send null or leave it out when unknown; the model fills in a typical "
+    "value, as it did for the training rows that lacked one"
+)
+
+
 def feature_description(name: str, rule: dict[str, Any]) -> str:
-    """The spec's words for a feature, its unit, and (for numbers) the training range."""
+    """The spec's words for a feature, its unit, the training range, and whether it is optional."""
     feature = SPEC.feature(name)
     sentences = [feature.description] if feature.description else []
     if feature.unit:
@@ -53,21 +59,39 @@ def feature_description(name: str, rule: dict[str, Any]) -> str:
             f"Seen in training between {rule['min']:g} and {rule['max']:g}; "
             "values outside that range are accepted with a warning."
         )
+    if rule.get("optional"):
+        share = f" ({feature.missing:.1%} of the data's rows)" if feature.missing else ""
+        sentences.append(f"{OPTIONAL_NOTE}{share}.")
     return " ".join(sentences)
 
 
+def feature_property(rule: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of one feature's value.
+
+    A category is text, one of those seen in training. An optional feature
+    also allows null (JSON Schema lists the types: ["number", "null"]); an
+    `enum` must then list null too, or null would still be refused.
+    """
+    if rule["type"] == "category":
+        value: dict[str, Any] = {"type": "string", "enum": list(rule["categories"])}
+    else:
+        value = {"type": rule["type"]}  # "integer" or "number"
+    if rule.get("optional"):
+        value["type"] = [value["type"], "null"]
+        if "enum" in value:
+            value["enum"].append(None)
+    return value
+
+
 def feature_properties(schema: dict[str, dict]) -> dict[str, dict]:
-    """One JSON Schema per feature.
+    """One JSON Schema per feature, named exactly as the column in the data.
 
     Numeric ranges are only described, not enforced (no minimum/maximum):
     the API accepts values outside the training range and warns about them.
     """
     properties: dict[str, dict] = {}
     for name, rule in schema.items():
-        if rule["type"] == "category":
-            properties[name] = {"type": "string", "enum": list(rule["categories"])}
-        else:
-            properties[name] = {"type": rule["type"]}  # "integer" or "number"
+        properties[name] = feature_property(rule)
         description = feature_description(name, rule)
         if description:
             properties[name]["description"] = description
@@ -80,9 +104,14 @@ def request_schemas(predictor: Predictor, max_batch_size: int) -> dict[str, Any]
     return {
         "Features": {
             "type": "object",
-            "description": "One record: every feature of the model, no others.",
+            "description": (
+                "One record: every required feature of the model, and no others. "
+                "Optional features may be null or left out."
+                if predictor.optional
+                else "One record: every feature of the model, no others."
+            ),
             "properties": feature_properties(predictor.schema),
-            "required": list(predictor.schema),
+            "required": predictor.required,
             "additionalProperties": False,
             "example": one,
         },
@@ -205,6 +234,17 @@ def service_schemas() -> dict[str, Any]:
                 "target": {"type": "string"},
                 "threshold": {"type": ["number", "null"]},
                 "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+                "baseline_metrics": {
+                    "type": "object",
+                    "description": "The same metrics for a trivial baseline (the majority "
+                    "class, or the mean), which the model must beat.",
+                    "additionalProperties": {"type": "number"},
+                },
+                "class_names": {
+                    "type": "object",
+                    "description": "Each class code and its label.",
+                    "additionalProperties": {"type": "string"},
+                },
                 "features": {"type": "object"},
             },
         },

@@ -12,7 +12,10 @@ The format is JSON lines: one JSON object per line, one line per input row:
      "probabilities": {...}}
 
 "features" and "prediction" are required; "probabilities" appears only for
-classifiers. The file is rotated by size (`predictions.jsonl` ->
+classifiers. "features" holds every feature under its name in the data
+(any text: spaces, quotes, non-ASCII letters), with null for an optional
+feature the client left out; "prediction" is the class code, and
+"probabilities" are keyed by the class labels. The file is rotated by size (`predictions.jsonl` ->
 `predictions.jsonl.1` -> ...), so it can never fill the disk.
 
 Gunicorn runs several worker processes that all append to the same file. A

@@ -97,7 +97,13 @@ def count_requests_of(app: Flask) -> None:
 def count_predictions(
     results: list[dict[str, Any]], task: str, quartiles: list[float] | None
 ) -> None:
-    """Add one batch of predictions to `predictions_total`."""
+    """Add one batch of predictions to `predictions_total`.
+
+    Classes are counted by label, which may be any text ("Adelie", "yes",
+    "grade \"A\""): prometheus_client escapes quotes, backslashes and line
+    breaks in label values, so the metrics page stays valid. There are only as
+    many labels as classes, so the number of time series stays small.
+    """
     if task == "regression":
         values = Tally(
             prediction_bucket(result["prediction"], quartiles or []) for result in results

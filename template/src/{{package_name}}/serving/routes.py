@@ -77,15 +77,21 @@ def parse_body(max_batch_size: int) -> tuple[list[Any], bool]:
     raise ApiError(422, f"send either features or instances, not both: {BODY_SHAPE}")
 
 
-def batch_error(predictor: Predictor, records: list[Any]) -> ApiError:
-    """Name the first bad record of a batch by its index, e.g. instances[3].age."""
+def checked_records(predictor: Predictor, records: list[Any], is_batch: bool) -> list[dict]:
+    """Check every record (see Predictor.check), or raise a 422 naming the field at fault.
+
+    In a batch the field names the record by its index too, e.g. instances[3].age.
+    """
+    checked = []
     for index, record in enumerate(records):
         try:
-            predictor.check(record)
+            checked.append(predictor.check(record))
         except InvalidInput as problem:
+            if not is_batch:
+                raise ApiError(422, str(problem), problem.field) from None
             field = f"instances[{index}]" + (f".{problem.field}" if problem.field else "")
-            return ApiError(422, f"instances[{index}]: {problem}", field)
-    return ApiError(422, "invalid instances", "instances")  # not reached: one record failed
+            raise ApiError(422, f"instances[{index}]: {problem}", field) from None
+    return checked
 
 
 # -- the endpoints ---------------------------------------------------------------------
@@ -105,15 +111,16 @@ def ready() -> Response:
 
 @api.post("/predict")
 def predict() -> Response:
-    """Check the record(s), predict, count and log them, answer with the model version."""
+    """Check the record(s), predict, count and log them, answer with the model version.
+
+    The log gets the checked records, so an optional feature the client left
+    out is logged as null: monitoring counts it as a missing value.
+    """
     predictor = loaded_predictor()
     records, is_batch = parse_body(current_app.config["MAX_BATCH_SIZE"])
-    try:
-        results = predictor.predict(records)  # checks every record first
-    except InvalidInput as problem:
-        if not is_batch:
-            raise ApiError(422, str(problem), problem.field) from None
-        raise batch_error(predictor, records) from None
+    # Checked records are complete: an optional feature left out is there as None.
+    records = checked_records(predictor, records, is_batch)
+    results = predictor.predict(records)
 
     prometheus.count_predictions(results, predictor.task, predictor.metadata.target_quartiles)
     request_id = uuid.uuid4().hex
@@ -163,6 +170,7 @@ def form() -> tuple[str, int] | str:
         "form.html",
         title=API_TITLE,
         schema=predictor.schema,
+        optional=predictor.optional,
         features={feature.name: feature for feature in SPEC.features},
         example=SPEC.examples[0],
         task=predictor.task,

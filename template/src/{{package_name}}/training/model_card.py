@@ -13,6 +13,7 @@ from typing import Any
 
 from ..registry import ModelMetadata
 from ..spec import SPEC
+from .evaluate import LOWER_IS_BETTER
 
 
 def _number(value: Any) -> str:
@@ -22,13 +23,22 @@ def _number(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) else str(value)
 
 
-def _gate(bounds: dict[str, float]) -> str:
-    """A quality gate's bounds as text, e.g. "≥ 0.78"."""
+def cell(text: Any) -> str:
+    """Text that is safe inside a Markdown table: a `|` would end the cell."""
+    return str(text).replace("|", "\\|")
+
+
+def _gate(name: str, bounds: dict[str, float]) -> str:
+    """A quality gate's bounds as text, e.g. "≥ 0.78" or "≥ baseline + 0.05"."""
     parts = []
     if "min" in bounds:
         parts.append(f"≥ {bounds['min']}")
     if "max" in bounds:
         parts.append(f"≤ {bounds['max']}")
+    if "beat_baseline_by" in bounds:
+        margin = bounds["beat_baseline_by"]
+        lower = name in LOWER_IS_BETTER
+        parts.append(f"≤ baseline − {margin}" if lower else f"≥ baseline + {margin}")
     return " and ".join(parts)
 
 
@@ -41,8 +51,8 @@ def model_details(metadata: ModelMetadata) -> list[str]:
         f"- **Trained:** {metadata.trained_at}",
         f"- **Code:** git commit `{metadata.git_commit or 'none (not a git repository)'}`",
         f"- **Task:** {metadata.task} — predicts `{metadata.target}`",
-        "- **Algorithm:** scikit-learn `Pipeline`: scaling and one-hot encoding, then "
-        "histogram-based gradient boosting",
+        "- **Algorithm:** scikit-learn `Pipeline`: missing values filled in, scaling and "
+        "one-hot encoding, then histogram-based gradient boosting",
         "- **Hyperparameters:** "
         + ", ".join(f"`{k}={v}`" for k, v in metadata.params["model"].items()),
         "- **Libraries:** "
@@ -62,7 +72,7 @@ def model_details(metadata: ModelMetadata) -> list[str]:
 def training_data(metadata: ModelMetadata) -> list[str]:
     """Where the data came from and how it was split."""
     rows = metadata.data.rows
-    return [
+    lines = [
         "## Training data",
         "",
         f"- **Source:** {metadata.data.source}",
@@ -70,31 +80,56 @@ def training_data(metadata: ModelMetadata) -> list[str]:
         f"- **Rows:** {rows['train']} train, {rows['validation']} validation, "
         f"{rows['test']} test (split with seed {metadata.params['seed']})",
     ]
+    if metadata.data.dropped_rows:
+        lines.append(
+            f"- **Rows dropped:** {metadata.data.dropped_rows}, because their target "
+            f"`{metadata.target}` was missing (no answer to learn from or to test against)"
+        )
+    if SPEC.profile:
+        lines.append("- **Data card:** [docs/data.md](data.md): every column, its type and gaps")
+    return lines
 
 
 def metrics_table(metadata: ModelMetadata) -> list[str]:
-    """The test metrics next to the quality gate they had to pass."""
+    """The test metrics next to the baseline's and the quality gate they had to pass."""
     gate = metadata.params.get("quality_gate", {})
+    baseline = metadata.baseline_metrics
     lines = [
         "## Metrics",
         "",
-        f"Measured once on the {metadata.data.rows['test']} held-out test rows.",
+        f"Measured once on the {metadata.data.rows['test']} held-out test rows. The "
+        "baseline is the trivial model that ignores the features ("
+        + (
+            "always the mean of the training target"
+            if metadata.task == "regression"
+            else "always the most frequent class"
+        )
+        + "), scored on the same rows: the model is only useful where it does better.",
         "",
-        "| Metric | Value | Quality gate |",
-        "|---|---|---|",
+        "| Metric | Model | Baseline | Quality gate |",
+        "|---|---|---|---|",
     ]
     for name, value in metadata.metrics.items():
-        bound = _gate(gate[name]) if name in gate else ""
-        lines.append(f"| {name} | {value:.4f} | {bound} |")
+        bound = _gate(name, gate[name]) if name in gate else ""
+        base = f"{baseline[name]:.4f}" if name in baseline else ""
+        lines.append(f"| {name} | {value:.4f} | {base} | {bound} |")
     return lines
 
 
 def features_table(metadata: ModelMetadata) -> list[str]:
     """Each feature with the values seen in training."""
+    optional = [name for name, rule in metadata.features.items() if rule.get("optional")]
     lines = [
         "## Features",
         "",
-        "Requests must send every feature. Numbers outside the training range are",
+        "Requests must send every feature"
+        + (
+            ", except the optional ones: the model fills in a missing one with the median "
+            "(numbers) or the most frequent value (categories) of the training rows."
+            if optional
+            else "."
+        )
+        + " Numbers outside the training range are",
         "accepted but flagged with a warning, since the model has not seen such values.",
         "",
         "| Feature | Type | Seen in training |",
@@ -105,7 +140,8 @@ def features_table(metadata: ModelMetadata) -> list[str]:
             seen = ", ".join(rule["categories"])
         else:
             seen = f"{_number(rule['min'])} to {_number(rule['max'])}"
-        lines.append(f"| {name} | {rule['type']} | {seen} |")
+        kind = f"{rule['type']}, optional" if rule.get("optional") else rule["type"]
+        lines.append(f"| {cell(name)} | {kind} | {cell(seen)} |")
     return lines
 
 

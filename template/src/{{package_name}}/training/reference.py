@@ -10,6 +10,10 @@ the model, with, for every feature of the training data,
 
 and the same for the model's own predictions on that data. `make monitor`
 later compares the logged requests with this file (see drift.py).
+
+An optional feature's missing values are left out of its statistics; its
+`count` (rows with a value) beside `rows` (all training rows) says how many
+were missing, so monitoring can compare that share too.
 """
 
 from __future__ import annotations
@@ -53,8 +57,13 @@ def bin_shares(values: np.ndarray, cuts: list[float]) -> list[float]:
 
 
 def numeric_summary(values: Any, seed: int) -> dict[str, Any]:
-    """Everything drift.py needs to compare a numeric column later."""
+    """Everything drift.py needs to compare a numeric column later.
+
+    Missing values (NaN, in an optional feature) are left out: the statistics
+    describe the values that are there, and `count` says how many there were.
+    """
     values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
     cuts = cut_points(values)
     rng = np.random.default_rng(seed)
     sample = values if len(values) <= SAMPLE_SIZE else rng.choice(values, SAMPLE_SIZE, False)
@@ -72,7 +81,11 @@ def numeric_summary(values: Any, seed: int) -> dict[str, Any]:
 
 
 def categorical_summary(values: Any, categories: list | None = None) -> dict[str, Any]:
-    """Share of each category (categories never seen get a share of 0)."""
+    """Share of each category (categories never seen get a share of 0).
+
+    Missing values are not counted (value_counts skips them): the shares are
+    of the rows that have a value, and `count` says how many there were.
+    """
     counts = pd.Series(list(values)).value_counts()
     categories = categories if categories is not None else sorted(counts.index, key=str)
     total = max(int(counts.sum()), 1)
@@ -93,10 +106,12 @@ def build_reference(
 ) -> dict[str, Any]:
     """Summarise the training features and the model's predictions for them."""
     summary: dict[str, Any] = {}
-    for name in SPEC.numeric_features:
-        summary[name] = numeric_summary(features[name], seed)
-    for name in SPEC.categorical_features:
-        summary[name] = categorical_summary(features[name], list(SPEC.feature(name).categories))
+    for feature in SPEC.features:  # in dataset.yaml's order, like the model's schema
+        if feature.is_numeric:
+            summary[feature.name] = numeric_summary(features[feature.name], seed)
+        else:
+            categories = list(feature.categories)
+            summary[feature.name] = categorical_summary(features[feature.name], categories)
     if task == "regression":
         prediction = numeric_summary(predictions, seed)
     else:
