@@ -14,6 +14,11 @@ Follow-up questions (`when:` in copier.yml) are honoured: a combination is
 normalised through the same `Questionnaire.resolve` that `mlops-portfolio new`
 uses, so an option that is not asked drops out, and a pair that no valid
 project can hold is not demanded.
+
+Text follow-ups without choices get one fixed answer (`GIVEN`): `use_case=own_csv`
+asks for a CSV file and its target, so own-data projects are made from the Palmer
+penguins file (missing values, three string classes) of the `palmerpenguins`
+data package, profiled by the same hooks as `mlops-portfolio new` (own_data.OwnData).
 """
 
 from __future__ import annotations
@@ -25,10 +30,31 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import AnswerError
+from generator.own_data import OwnData
 from generator.questions import Questionnaire
 
 REPO = Path(__file__).resolve().parent.parent
 NOT_ASKED = None  # value of an option whose `when:` is false for a combination
+OWN_DATA_TARGET = "species"
+
+
+def own_data_file() -> Path:
+    """penguins.csv of the palmerpenguins data package (the `test` extra), found without
+    importing the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("palmerpenguins")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "the option matrix makes use_case=own_csv projects from the palmerpenguins "
+            "data package: pip install -e '.[test]'"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "penguins.csv"
+
+
+def given_answers() -> dict[str, Any]:
+    """The fixed answers of text follow-ups that have no choices (see GIVEN in the docstring)."""
+    return {"data_file": str(own_data_file()), "target_column": OWN_DATA_TARGET}
 
 
 @dataclass(frozen=True)
@@ -41,7 +67,7 @@ class _CachedQuestionnaire(Questionnaire):
     """Compiles each Jinja string of copier.yml once: the full product resolves thousands."""
 
     def __init__(self, copier_yml: Path):
-        super().__init__(copier_yml)
+        super().__init__(copier_yml, hooks=OwnData())
         self._compiled: dict[str, Any] = {}
 
     def render(self, value: Any, context: dict[str, Any]) -> Any:
@@ -57,6 +83,10 @@ class OptionSpace:
 
     def __init__(self, copier_yml: Path = REPO / "copier.yml"):
         self.questionnaire = _CachedQuestionnaire(copier_yml)
+        # Fixed answers for the text follow-ups this copier.yml has (none are options).
+        known = set(self.questionnaire.keys)
+        given = given_answers() if "data_file" in known else {}
+        self.given = {k: v for k, v in given.items() if k in known}
         self.options: list[Option] = []
         for question in self.questionnaire.questions:
             if question.choices:
@@ -84,10 +114,21 @@ class OptionSpace:
         None when copier.yml's validators refuse the combination.
         """
         try:
-            answers = self.questionnaire.resolve(dict(row))
+            answers = self.questionnaire.resolve({**self.given, **row})
         except AnswerError:
             return None
         return {key: answers.get(key, NOT_ASKED) for key in self.keys}
+
+    def answers(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Every answer a project of `row` gets, the fixed text follow-ups included."""
+        asked = {k: v for k, v in row.items() if v is not NOT_ASKED}
+        return self.questionnaire.resolve({**self.given, **asked})
+
+    def set_options(self, row: dict[str, Any]) -> list[str]:
+        """`--set` arguments for `row`, plus the fixed text follow-ups its answers ask."""
+        answers = self.answers(row)
+        extra = {k: v for k, v in self.given.items() if k in answers}
+        return as_set_options(row) + as_set_options(extra)
 
     def full(self) -> Iterator[dict[str, Any]]:
         """Every combination, each valid one once (after `when:` pruning)."""

@@ -28,7 +28,7 @@ import yaml
 
 from checks import generated_files, lint, stray_files, unrendered_jinja
 from helpers import generate, project_env, require_tool, run
-from matrix import NOT_ASKED, OptionSpace, as_set_options, row_id
+from matrix import NOT_ASKED, OptionSpace, own_data_file, row_id
 
 # What `make train` and `make test` cannot see: documentation, CI and
 # container files (checked by the linters above) and pyproject.toml's
@@ -129,24 +129,27 @@ def render_combo(request):
     `git init` (actionlint needs a repository); 6,144 command starts and
     commits would add most of an hour on 2 cores.
     """
+    space = OptionSpace()
     if request.config.getoption("matrix") == "pairwise":
         cli_path = request.getfixturevalue("installed_cli")
 
         def with_cli(combo: dict, dest: Path) -> None:
-            run([cli_path, "new", "--defaults", *as_set_options(combo), dest], cwd=dest.parent)
+            # set_options: as_set_options(combo) plus the fixed text follow-ups it asks
+            # (use_case=own_csv: the penguins CSV and its target, see matrix.py).
+            run([cli_path, "new", "--defaults", *space.set_options(combo), dest], cwd=dest.parent)
 
         yield with_cli
         return
 
+    from generator.new import data_files
     from generator.render import render
     from generator.template_source import template_source
 
-    questionnaire = OptionSpace().questionnaire
     with template_source() as source:
 
         def in_process(combo: dict, dest: Path) -> None:
-            asked = {k: v for k, v in combo.items() if v is not NOT_ASKED}
-            render(questionnaire.resolve(asked), dest, source=source)
+            answers = space.answers(combo)  # own_csv: the CSV is profiled once, then cached
+            render(answers, dest, source=source, extra_files=data_files(answers))
             run(["git", "init", "--quiet", dest])
 
         yield in_process
@@ -179,6 +182,12 @@ def test_combination_renders_lints_trains_and_tests(
     # The project really holds these answers (none silently fell back to a default).
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text())
     assert {k: answers.get(k, NOT_ASKED) for k in combo} == combo
+
+    if combo["use_case"] == "own_csv":
+        # The user's file, unchanged, in data/ (the template renders no data/ for it).
+        spec = yaml.safe_load(next((dest / "src").glob("*/dataset.yaml")).read_text())
+        data_file = dest / "data" / spec["loader"]["file"]
+        assert data_file.read_bytes() == own_data_file().read_bytes()
 
     assert unrendered_jinja(dest) == []
     assert stray_files(dest) == []

@@ -1,0 +1,137 @@
+"""`make train` of an own-data project for 10,000, 100,000 and 1,000,000 rows.
+
+    python benchmarks/train_rows.py [--rows 10000 100000 1000000] [--venv DIR]
+
+For each size, a synthetic CSV with a fixed seed (numbers, categories, missing
+values, a binary yes/no target; the 1M-row file stays under the 50 MB limit)
+becomes a project with `mlops-portfolio new DEST --data FILE --target renewed`
+from this checkout; `make train` then runs in one virtualenv holding the
+project's dependencies (made once, or reused with --venv); one untimed
+`make train` of the smallest project warms it up. Each step is timed
+in the same run and printed with its ratio to the smallest size: training
+loads and checks the data, splits it, fits the model, scores it and the
+trivial baseline, and writes the model, its card and the monitoring reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+from _common import REPO, machine, sh
+
+SEED = 20240614
+TARGET = "renewed"
+CHUNK = 100_000
+
+
+def write_csv(path: Path, rows: int) -> int:
+    """`rows` rows of a customer table, written in chunks; returns the file's size."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(SEED)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for start in range(0, rows, CHUNK):
+            n = min(CHUNK, rows - start)
+            age = rng.integers(18, 91, n)
+            plan = rng.choice(["basic", "plus", "pro"], n, p=[0.5, 0.3, 0.2])
+            app = rng.choice(["yes", "no"], n)
+            income = pd.Series(np.round(rng.lognormal(10.5, 0.6, n), -1))
+            frame = pd.DataFrame(
+                {
+                    "age": age,
+                    "income": income.mask(rng.random(n) < 0.08),  # 8% missing
+                    "visits": rng.poisson(4, n),
+                    "city": pd.Series(rng.choice([f"c{k}" for k in range(30)], n)).mask(
+                        rng.random(n) < 0.05
+                    ),
+                    "plan": plan,
+                    "app": app,
+                    "rating": np.round(rng.uniform(1, 5, n), 1),
+                }
+            )
+            score = (
+                0.03 * (age - 50)
+                + 0.9 * (plan == "pro")
+                - 0.5 * (app == "no")
+                + 0.3 * (frame["rating"] - 3)
+            )
+            frame[TARGET] = np.where(score + rng.normal(0, 1, n) > 0, "yes", "no")
+            frame.to_csv(out, index=False, header=start == 0)
+    return path.stat().st_size
+
+
+def project_venv(path: Path, project: Path) -> Path:
+    """A virtualenv with the project's dependencies (and hatchling, for -e installs)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    python = path / "bin" / "python"
+    if not python.exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(path)
+        meta = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+        deps = list(meta["dependencies"])
+        sh([python, "-m", "pip", "install", "--quiet", "hatchling", "editables", *deps])
+    return path
+
+
+def timed(cmd, **kwargs) -> float:
+    start = time.perf_counter()
+    sh(cmd, **kwargs)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--venv", type=Path, help="reuse this virtualenv")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="mlops-bench-train-"))
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    source_env = {**env, "PYTHONPATH": str(REPO)}
+    results = []
+    venv_dir = None
+    for rows in args.rows:
+        csv_path = work / f"customers-{rows}.csv"
+        size = write_csv(csv_path, rows)
+        project = work / f"project-{rows}"
+        made = timed(
+            [sys.executable, "-m", "generator", "new", project, "--data", csv_path,
+             "--target", TARGET, "--defaults", "--no-git"],
+            env=source_env,
+        )  # fmt: skip
+        venv_dir = venv_dir or project_venv(args.venv or work / "venv", project)
+        python = venv_dir / "bin" / "python"
+        sh([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+            "-e", project])  # fmt: skip
+        if not results:  # warm-up, untimed: first imports, matplotlib's font cache
+            sh(["make", "train", f"VENV={venv_dir}"], cwd=project, env=env)
+        trained = timed(["make", "train", f"VENV={venv_dir}"], cwd=project, env=env)
+        results.append((rows, size, made, trained))
+
+    base_rows, _, base_new, base_train = results[0]
+    print(f"# train_rows: own-data projects, binary target ({machine()})")
+    print(f"{'rows':>10} {'CSV MB':>7} {'new (profile+render)':>21} {'make train':>11}"
+          f" {'ratio':>6} {'s per 100k rows':>16}")  # fmt: skip
+    for rows, size, made, trained in results:
+        print(
+            f"{rows:>10,} {size / 1e6:7.1f} {made:19.2f} s {trained:9.2f} s"
+            f" {trained / base_train:6.2f} {trained / rows * 100_000:16.2f}"
+        )
+    print(
+        f"rows x{results[-1][0] / base_rows:.0f} -> make train x"
+        f"{results[-1][3] / base_train:.1f}, new x{results[-1][2] / base_new:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
