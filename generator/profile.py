@@ -33,6 +33,7 @@ MIN_CLASS_ROWS = 10  # a class needs this many rows to appear in every split
 ALMOST_ALL_MISSING = 0.9  # a column missing in 90% of the rows is excluded
 MAX_INTEGER_CLASSES = 10  # a whole-number target with at most 10 values is a class label
 SAMPLE_BYTES = 64 * 1024
+EXAMPLE_ROWS = 100_000
 SEPARATORS = (",", ";", "\t", "|")
 DATE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
@@ -242,7 +243,7 @@ def _text_values(values: pd.Series) -> pd.Series:
 
 def looks_like_dates(values: pd.Series) -> bool:
     """Most of a sample of the column's text looks like a date or a timestamp."""
-    sample = _text_values(values).head(200)
+    sample = _text_values(values.dropna().head(200))
     return len(sample) > 0 and sample.str.match(DATE).mean() >= 0.95
 
 
@@ -260,7 +261,11 @@ def labels(values: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value)
 
-    return values.map(label, na_action="ignore").where(values.notna(), pd.NA)
+    if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
+        return values  # already text (pandas' str dtype)
+    # Each distinct value once: a column of a million rows has a handful of labels.
+    mapping = {value: label(value) for value in values.dropna().unique()}
+    return values.map(mapping).where(values.notna(), pd.NA)
 
 
 def describe_column(csv_file: CsvFile, name: str) -> dict[str, Any]:
@@ -270,10 +275,16 @@ def describe_column(csv_file: CsvFile, name: str) -> dict[str, Any]:
     frame = csv_file.frame
     values = frame[name]
     rows = len(values)
-    missing = float(values.isna().mean())
-    present = values.dropna()
-    column: dict[str, Any] = {"name": name, "role": "feature", "missing": round(missing, 4)}
+    empty = values.isna()
+    missing = float(empty.mean())
+    present = values[~empty]
     distinct = int(present.nunique())
+    column: dict[str, Any] = {
+        "name": name,
+        "role": "feature",
+        "missing": round(missing, 4),
+        "distinct": distinct,  # for the checks below and the leak check; not in the card
+    }
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if pd.api.types.is_bool_dtype(values):
         column["type"] = "boolean"
@@ -306,7 +317,7 @@ def describe_column(csv_file: CsvFile, name: str) -> dict[str, Any]:
         if values.dtype.kind in "iu":
             return exclude("identifier-like: a different whole number on every row")
     if column["type"] == "text" or (column["type"] == "category" and distinct == rows):
-        text = _text_values(present)
+        text = _text_values(present.head(10_000))  # a sample tells free text from codes
         if text.str.len().mean() > 30 or text.str.contains(" ").mean() > 0.5:
             return exclude(f"free text ({distinct} different values): not a category")
         if distinct == rows:
@@ -321,7 +332,7 @@ def describe_column(csv_file: CsvFile, name: str) -> dict[str, Any]:
         column["note"] = "true/false values, treated as a category"
     if column["type"] == "category":
         text = csv_file.flag_text.get(name, present)
-        column["categories"] = sorted(_text_values(text).unique().tolist())
+        column["categories"] = sorted({str(value) for value in text.dropna().unique()})
     else:
         low, high = present.min(), present.max()
         column["range"] = [_plain(low), _plain(high)]
@@ -342,8 +353,9 @@ def describe_target(csv_file: CsvFile, name: str) -> dict[str, Any]:
                 f"(columns: {_shorten(csv_file.columns)})"
             ]
         )
-    text = labels(csv_file.frame[name])
-    present = text.dropna()
+    raw = csv_file.frame[name]
+    numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+    present = raw.dropna().astype(float) if numeric else labels(raw).dropna()
     problems: list[str] = []
     if len(present) < MIN_ROWS:
         problems.append(
@@ -351,18 +363,17 @@ def describe_target(csv_file: CsvFile, name: str) -> dict[str, Any]:
             f"{MIN_ROWS} are needed to train and test a model"
         )
     if present.nunique() <= 1:
-        shown = f" ({present.iloc[0]!r})" if len(present) else ""
+        shown = f" ({_plain(present.iloc[0])!r})" if len(present) else ""
         problems.append(
             f"target_column: {name!r} has the same value{shown} in every row: nothing to predict"
         )
     if problems:
         raise AnswerError(problems)
-    numbers = pd.to_numeric(present, errors="coerce")
-    numeric = bool(numbers.notna().all())
+    numbers = present
     distinct = int(present.nunique())
     target: dict[str, Any] = {
         "name": name,
-        "missing": int(text.isna().sum()),
+        "missing": int(raw.isna().sum()),
     }
     if numeric and (distinct > MAX_INTEGER_CLASSES or not _whole(numbers)):
         steps = numbers.sort_values().diff().dropna()
@@ -396,7 +407,7 @@ def describe_target(csv_file: CsvFile, name: str) -> dict[str, Any]:
                 "as numbers)"
             ]
         )
-    target.update(_classes(name, present.value_counts()))
+    target.update(_classes(name, labels(raw).dropna().value_counts()))
     return target
 
 
@@ -463,7 +474,9 @@ def _label_order(label: str):
 # -- leaks and examples ------------------------------------------------------
 
 
-def leaks(frame: pd.DataFrame, feature: str, target: pd.Series, task: str) -> bool:
+def leaks(
+    frame: pd.DataFrame, feature: str, distinct: int, target: pd.Series, classes: int, task: str
+) -> bool:
     """The feature gives the target away: a relabelled copy, or (regression) |r| >= 0.999.
 
     Such a column is usually recorded after the fact (a "cancelled_on" date for
@@ -477,7 +490,7 @@ def leaks(frame: pd.DataFrame, feature: str, target: pd.Series, task: str) -> bo
             return False
         correlation = values.astype(float).corr(target.astype(float))
         return bool(pd.notna(correlation) and abs(correlation) >= 0.999)
-    if values.nunique() != target.nunique():  # a relabelled copy has one value per class
+    if distinct != classes:  # a relabelled copy has one value per class
         return False
     pair = pd.DataFrame({"x": values, "y": target}).dropna()
     if len(pair) < MIN_ROWS:
@@ -488,10 +501,15 @@ def leaks(frame: pd.DataFrame, feature: str, target: pd.Series, task: str) -> bo
     return bool(one_class_each and one_value_each)
 
 
-def pick_examples(frame, features: list[dict], target: pd.Series, task: str) -> list[dict]:
-    """Three real rows: one per class where possible, complete rows first."""
+def pick_examples(csv_file: CsvFile, features: list[dict], target: pd.Series, task: str):
+    """Three real rows: one per class where possible, complete rows first.
+
+    Picked from the first EXAMPLE_ROWS rows with a target: enough to find
+    every common class, and quick on a file of millions of rows.
+    """
+    frame = csv_file.frame
     names = [f["name"] for f in features]
-    usable = frame.loc[target.notna(), names]
+    usable = frame.loc[target.dropna().index[:EXAMPLE_ROWS], names]
     complete = usable.dropna()
     pool = complete if len(complete) >= 3 else usable
     if task == "regression":
@@ -513,7 +531,8 @@ def pick_examples(frame, features: list[dict], target: pd.Series, task: str) -> 
         for name in names:
             value = _plain(frame.at[index, name])
             if value is not None and kinds[name] == "category":
-                value = str(frame.at[index, name])
+                text = csv_file.flag_text.get(name, frame[name])  # "TRUE" as written
+                value = str(text.at[index])
             row[name] = value
         examples.append(row)
     return examples
@@ -551,7 +570,8 @@ def profile(csv_file: CsvFile, target_name: str) -> dict[str, Any]:
         leak_target = _numeric(raw_target)
     else:
         leak_target = labels(raw_target).map(target["recode"])
-    columns, features, notes = [], [], []
+    classes = len(target.get("classes", ()))
+    columns, features, notes, distinct = [], [], [], {}
     for name in csv_file.columns:
         if name == target_name:
             columns.append(
@@ -564,7 +584,9 @@ def profile(csv_file: CsvFile, target_name: str) -> dict[str, Any]:
             )
             continue
         column = describe_column(csv_file, name)
-        if column["role"] == "feature" and leaks(frame, name, leak_target, task):
+        if column["role"] == "feature" and leaks(
+            frame, name, column["distinct"], leak_target, classes, task
+        ):
             column.update(
                 role="excluded",
                 reason=f"leaks the target: it gives {target_name!r} away (known only afterwards?)",
@@ -574,6 +596,7 @@ def profile(csv_file: CsvFile, target_name: str) -> dict[str, Any]:
             notes.append(f"{name}: {column['note']}")
         if column["role"] == "feature":
             features.append(_feature(column, csv_file.path.name))
+            distinct[name] = column["distinct"]
     if not features:
         reasons = "; ".join(
             f"{c['name']}: {c['reason']}" for c in columns if c["role"] == "excluded"
@@ -583,7 +606,7 @@ def profile(csv_file: CsvFile, target_name: str) -> dict[str, Any]:
         notes.append(f"{target_name}: {target['note']}")
     if target["missing"]:
         notes.append(f"{target_name}: {target['missing']} rows have no value; training drops them")
-    return _spec(csv_file, target, features, columns, notes)
+    return _spec(csv_file, target, features, columns, notes, distinct)
 
 
 def _numeric(values: pd.Series) -> pd.Series:
@@ -605,7 +628,7 @@ def _feature(column: dict[str, Any], file_name: str) -> dict[str, Any]:
     return feature
 
 
-def _spec(csv_file: CsvFile, target, features, columns, notes) -> dict[str, Any]:
+def _spec(csv_file: CsvFile, target, features, columns, notes, distinct) -> dict[str, Any]:
     frame, name = csv_file.frame, csv_file.path.name
     task = target["task"]
     rows, width = len(frame), len(frame.columns)
@@ -640,7 +663,7 @@ def _spec(csv_file: CsvFile, target, features, columns, notes) -> dict[str, Any]
     if task != "regression":
         shares = [n / sum(distribution.values()) for n in distribution.values()]
         imbalanced = min(shares) < (0.2 if task == "binary" else 0.5 / len(shares))
-    examples = pick_examples(frame, features, target_values, task)
+    examples = pick_examples(csv_file, features, target_values, task)
     return {
         "title": title_of(csv_file.path),
         "problem": f"{target['name']}, predicted from {len(features)} columns of {name}",
@@ -658,7 +681,7 @@ def _spec(csv_file: CsvFile, target, features, columns, notes) -> dict[str, Any]
         "features": features,
         "examples": examples,
         "effects": [],
-        "monitoring": {"shift": _shift(frame, numeric, required)},
+        "monitoring": {"shift": _shift(features, required, distinct)},
         "model": {
             "learning_rate": 0.1,
             "max_iter": 200,
@@ -702,20 +725,21 @@ def _spec(csv_file: CsvFile, target, features, columns, notes) -> dict[str, Any]
     }
 
 
-def _shift(frame: pd.DataFrame, numeric: list[str], required: list[str]) -> str:
+def _shift(features: list[dict[str, Any]], required: list[str], distinct: dict[str, int]) -> str:
     """The numeric feature docs and tests shift to show drift.
 
     One with many different values (half a standard deviation of a 3-valued
     year rounds to no change), preferably never missing, then the most varied.
     """
+    numeric = [f for f in features if f["type"] != "category"]
     if not numeric:
         return ""
 
-    def rank(name: str):
-        distinct = frame[name].nunique()
-        return (distinct >= 20, name in required, distinct, -numeric.index(name))
+    def rank(feature: dict[str, Any]):
+        count = distinct[feature["name"]]
+        return (count >= 20, feature["name"] in required, count, -numeric.index(feature))
 
-    return max(numeric, key=rank)
+    return max(numeric, key=rank)["name"]
 
 
 def task_hint(csv_file: CsvFile, name: str) -> str:
