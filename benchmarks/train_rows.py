@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -92,10 +93,19 @@ def timed(cmd, **kwargs) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--venv", type=Path, help="reuse this virtualenv")
+    parser.add_argument("--venv", type=Path, help="make or reuse the virtualenv here")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="mlops-bench-train-"))
+    try:
+        results = measure(args, work)
+    finally:
+        shutil.rmtree(work)  # the projects and CSV files (about 75 MB); --venv stays
+    report(results)
+
+
+def measure(args, work: Path) -> list[tuple[int, int, float, float]]:
+    """(rows, CSV bytes, seconds of `new`, seconds of `make train`) per size."""
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     source_env = {**env, "PYTHONPATH": str(REPO)}
     results = []
@@ -117,7 +127,10 @@ def main() -> None:
             sh(["make", "train", f"VENV={venv_dir}"], cwd=project, env=env)
         trained = timed(["make", "train", f"VENV={venv_dir}"], cwd=project, env=env)
         results.append((rows, size, made, trained))
+    return results
 
+
+def report(results) -> None:
     base_rows, _, base_new, base_train = results[0]
     print(f"# train_rows: own-data projects, binary target ({machine()})")
     print(f"{'rows':>10} {'CSV MB':>7} {'new (profile+render)':>21} {'make train':>11}"
