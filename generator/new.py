@@ -27,6 +27,11 @@ def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) 
     if args.target is not None:
         given["target_column"] = args.target
     given.update(parse_assignments(args.assign))
+    if "target_column" in given and given.get("use_case") != "own_csv":
+        # Else the target would be dropped without a word (the question does not apply).
+        raise AnswerError(
+            ["target_column: needs your own data: --data FILE.csv (or --set use_case=own_csv)"]
+        )
     if not interactive:
         # Scripts and CI: what was not given takes its default.
         return questionnaire.resolve(given)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,7 @@ def check_path(path: Path) -> None:
         raise _problem(f"{path} is empty")
     if size > MAX_BYTES:
         raise _problem(
-            f"{path} is {size / 1024**2:.0f} MB, over the {MAX_BYTES // 1024**2} MB limit for "
+            f"{path} is {size / 1024**2:.1f} MB, over the {MAX_BYTES // 1024**2} MB limit for "
             "data committed to git; track a file this big with DVC (https://dvc.org: "
             "`dvc add data/FILE`, then `dvc push` to a remote) and give "
             "mlops-portfolio a sample of at most 50 MB"
@@ -548,7 +549,9 @@ def title_of(path: Path) -> str:
 
 def data_file_name(path: Path) -> str:
     """The file's name inside the project: data/<name>, safe for make, docker and YAML."""
-    stem = re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_")[:50] or "data"
+    # "météo" -> "meteo": accents dropped before anything else becomes "_".
+    ascii_stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^a-z0-9]+", "_", ascii_stem.lower()).strip("_")[:50] or "data"
     if stem == "dataset":  # data/dataset.csv is what `make data` writes (and git ignores)
         stem = "my_dataset"
     suffix = path.suffix.lower() if path.suffix.lower() in (".csv", ".tsv", ".txt") else ".csv"

@@ -300,7 +300,7 @@ class Questionnaire:
                     # with the refused value to correct.
                     value = ask(question, _as_text(given[question.key]), answers)
                 elif rule:
-                    problems.append(f"{question.key}: {rule} (got {given[question.key]!r})")
+                    problems.append(f"{question.key}: {rule}{_got(given[question.key], rule)}")
                     continue
             else:
                 try:
@@ -321,12 +321,17 @@ class Questionnaire:
                 if not (derived and problems):
                     # A default derived from an answer that was already refused
                     # would only repeat that problem, so it is not reported.
-                    problems.append(f"{question.key}: {rule} (got {value!r})")
+                    problems.append(f"{question.key}: {rule}{_got(value, rule)}")
                 continue
             answers[question.key] = value
         if problems:
             raise AnswerError(problems)
         return answers
+
+
+def _got(value: Any, rule: str) -> str:
+    """` (got 'x')`, unless the rule already quotes the value (a path it names)."""
+    return "" if str(value) and str(value) in rule else f" (got {value!r})"
 
 
 def _as_text(value: Any) -> str:

@@ -476,7 +476,7 @@ BAD_FILES = [
     ("ragged-row-too-short", real("penguins", missing_field(57)), "species",
      [("data_file", "data row 57 has 7 field(s), the header has 8")]),
     ("over-the-size-limit", over_the_limit, "species",
-     [("data_file", "penguins.csv is 60 MB, over the 50 MB limit"), ("data_file", "DVC")]),
+     [("data_file", "penguins.csv is 60.0 MB, over the 50 MB limit"), ("data_file", "DVC")]),
 ]  # fmt: skip
 
 
@@ -541,6 +541,15 @@ def test_data_without_a_target_names_the_missing_answer(tmp_path, capsys, monkey
     path = real("penguins")(tmp_path)
     errors = refused(["new", str(tmp_path / "proj"), "--data", str(path), "--defaults"], capsys)
     assert len(errors) == 1 and errors[0].startswith("error: target_column: "), errors
+    assert not (tmp_path / "proj").exists()
+
+
+def test_a_target_without_data_is_refused_not_dropped(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    errors = refused(["new", str(tmp_path / "proj"), "--target", "species", "--defaults"], capsys)
+    assert errors == [
+        "error: target_column: needs your own data: --data FILE.csv (or --set use_case=own_csv)"
+    ]
     assert not (tmp_path / "proj").exists()
 
 

@@ -194,7 +194,7 @@ def test_non_utf8_text_is_refused_with_the_fix(tmp_path):
     ("name", "expected"),
     [
         ("My Data (2024).CSV", "my_data_2024.csv"),
-        ("données.tsv", "donn_es.tsv"),
+        ("données.tsv", "donnees.tsv"),
         ("2024 sales!.csv", "2024_sales.csv"),
         ("dataset.csv", "my_dataset.csv"),  # the name `make data` writes and git ignores,
     ],
