@@ -57,6 +57,18 @@ def collect_answers(args, questionnaire: Questionnaire, out, interactive: bool) 
         return None
 
 
+def data_title(args) -> dict[str, str]:
+    """The default project name for `--data FILE`.
+
+    "seattle-weather.csv" gives "Seattle Weather Predictor".
+    """
+    if args.data is None:
+        return {}
+    from generator.profile import title_of
+
+    return {"_data_title": f"{title_of(Path(args.data)).title()} Predictor"}
+
+
 def show_profile(answers: dict[str, Any], out) -> None:
     """Show what was inferred from the user's CSV, before anything is written."""
     if answers.get("data_spec"):
@@ -138,7 +150,7 @@ def run_new(args) -> int:
     try:
         with template_source(args.template, args.vcs_ref) as source:
             questionnaire = Questionnaire(
-                source.copier_yml, environment=git_identity(), hooks=OwnData()
+                source.copier_yml, environment=git_identity() | data_title(args), hooks=OwnData()
             )
             try:
                 answers = collect_answers(args, questionnaire, out, interactive)
