@@ -212,3 +212,38 @@ def test_two_hundred_columns(tmp_path):
     spec = profile_csv(write(tmp_path / "wide.csv", header, rows), "state")
     assert len(spec["features"]) == 199
     assert spec["profile"]["columns"] == 200
+
+
+def test_markup_in_column_names_shows_literally_in_the_profile_table(tmp_path):
+    from rich.console import Console
+
+    from generator.report import profile_table
+
+    rows = [
+        [i % 7, "[red]a[/red]" if i % 2 else "b", "yes" if i % 3 else "no"] for i in range(ROWS)
+    ]
+    spec = profile_csv(write(tmp_path / "t.csv", ["[bold]x[/bold]", "kind", "y"], rows), "y")
+    console = Console(record=True, width=200)
+    console.print(profile_table(spec))
+    text = console.export_text()
+    assert "[bold]x[/bold]" in text and "[red]a[/red]" in text
+
+
+def test_a_data_spec_in_an_answers_file_is_worked_out_again_from_the_file(tmp_path):
+    from generator.own_data import OwnData
+    from generator.questions import Questionnaire
+    from generator.template_source import template_root
+
+    rows = [[i % 7, "yes" if i % 3 else "no"] for i in range(ROWS)]
+    path = write(tmp_path / "t.csv", ["x", "y"], rows)
+    questionnaire = Questionnaire(template_root() / "copier.yml", hooks=OwnData())
+    answers = questionnaire.resolve(
+        {
+            "use_case": "own_csv",
+            "data_file": str(path),
+            "target_column": "y",
+            "data_spec": {"title": "evil", "task": "regression"},
+        }
+    )
+    assert answers["data_spec"]["task"] == "binary"
+    assert answers["data_spec"]["title"] == "T"
