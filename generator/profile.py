@@ -35,6 +35,7 @@ ALMOST_ALL_MISSING = 0.9  # a column missing in 90% of the rows is excluded
 MAX_INTEGER_CLASSES = 10  # a whole-number target with at most 10 values is a class label
 SAMPLE_BYTES = 64 * 1024
 EXAMPLE_ROWS = 100_000
+HEAD_ROWS = 1_000  # rows read first to find the text columns
 SEPARATORS = (",", ";", "\t", "|")
 DATE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
@@ -148,7 +149,13 @@ def read(path: str | Path) -> CsvFile:
     encoding, sep = sniff(path)
     options: dict[str, Any] = {"sep": sep, "encoding": encoding}
     try:
-        frame = pd.read_csv(path, low_memory=False, **options)
+        # Columns that hold text in the first rows are read as categories: each
+        # distinct text is stored once and every later check (missing values,
+        # distinct values, categories, the leak check) works on small integer
+        # codes, which keeps profiling a big file close to the cost of reading it.
+        head = pd.read_csv(path, nrows=HEAD_ROWS, **options)
+        text = {c: "category" for c in head.columns if head[c].dtype.kind in "OSUT"}
+        frame = pd.read_csv(path, low_memory=False, dtype=text, **options)
         # true/false columns are read again as text: as features, the project
         # reads them as categories spelled as in the file ("TRUE"), not booleans.
         flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
@@ -225,6 +232,17 @@ def _whole(values: pd.Series) -> bool:
     return bool((finite == finite.round()).all())
 
 
+def _count_distinct(present: pd.Series) -> int:
+    """How many different values a column without its missing values holds."""
+    if present.dtype.kind in "iuf":
+        # Numbers: sorting and counting the changes is several times quicker than
+        # hashing when almost every value differs (amounts, measurements).
+        ordered = present.to_numpy().copy()
+        ordered.sort()
+        return int((ordered[1:] != ordered[:-1]).sum()) + int(len(ordered) > 0)
+    return int(present.nunique())
+
+
 def _plain(value: Any) -> Any:
     """numpy and pandas scalars -> plain Python values (YAML and JSON need those)."""
     import pandas as pd
@@ -262,6 +280,8 @@ def labels(values: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value)
 
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values  # text read as categories (see `read`): labels as written
     if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
         return values  # already text (pandas' str dtype)
     # Each distinct value once: a column of a million rows has a handful of labels.
@@ -279,7 +299,7 @@ def describe_column(csv_file: CsvFile, name: str) -> dict[str, Any]:
     empty = values.isna()
     missing = float(empty.mean())
     present = values[~empty]
-    distinct = int(present.nunique())
+    distinct = _count_distinct(present)
     column: dict[str, Any] = {
         "name": name,
         "role": "feature",
@@ -414,7 +434,7 @@ def describe_target(csv_file: CsvFile, name: str) -> dict[str, Any]:
 
 def _classes(name: str, counts: pd.Series) -> dict[str, Any]:
     """Codes for the labels (binary: 1 = the positive class); rare classes merged."""
-    counts = {str(label): int(n) for label, n in counts.items()}
+    counts = {str(label): int(n) for label, n in counts.items() if n > 0}
     rare = sorted(label for label, n in counts.items() if n < MIN_CLASS_ROWS)
     note = ""
     if rare:
@@ -493,13 +513,17 @@ def leaks(
         return bool(pd.notna(correlation) and abs(correlation) >= 0.999)
     if distinct != classes:  # a relabelled copy has one value per class
         return False
-    pair = pd.DataFrame({"x": values, "y": target}).dropna()
-    if len(pair) < MIN_ROWS:
+    # Compared as integer codes (-1 = missing): each value of the feature goes
+    # with one class and each class with one value when the number of distinct
+    # (value, class) pairs equals both the number of values and of classes.
+    x, _ = pd.factorize(values)
+    y, _ = pd.factorize(target)
+    both = (x >= 0) & (y >= 0)
+    if both.sum() < MIN_ROWS:
         return False
-    pair["x"] = pair["x"].astype(str)
-    one_class_each = pair.groupby("x")["y"].nunique().max() == 1
-    one_value_each = pair.groupby("y")["x"].nunique().max() == 1
-    return bool(one_class_each and one_value_each)
+    x, y = x[both], y[both]
+    pairs = len(pd.unique(x * (int(y.max()) + 1) + y))
+    return pairs == len(pd.unique(x)) == len(pd.unique(y))
 
 
 def pick_examples(csv_file: CsvFile, features: list[dict], target: pd.Series, task: str):
@@ -517,7 +541,8 @@ def pick_examples(csv_file: CsvFile, features: list[dict], target: pd.Series, ta
         picks = [pool.index[0], pool.index[len(pool) // 2], pool.index[-1]]
     else:
         picks = []
-        for _, group in target.loc[pool.index].groupby(target.loc[pool.index], sort=True):
+        pool_target = target.loc[pool.index].astype(str)  # classes in alphabetical order
+        for _, group in pool_target.groupby(pool_target, sort=True):
             picks.append(group.index[0])
         for index in pool.index:
             if len(picks) >= 3:

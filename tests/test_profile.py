@@ -118,6 +118,32 @@ def test_a_column_that_copies_the_target_is_excluded_as_a_leak(tmp_path):
     assert spec["task"] == "multiclass"
 
 
+def test_a_column_with_one_value_per_class_that_mixes_classes_is_no_leak(tmp_path):
+    rng = random.Random(4)
+    rows = []
+    for _ in range(ROWS):
+        label = rng.choice(["a", "b", "c"])
+        rows.append([rng.random(), rng.choice(["x", "y", "z"]), label])
+    spec = profile_csv(write(tmp_path / "t.csv", ["noise", "code", "label"], rows), "label")
+    assert columns_of(spec)["code"]["role"] == "feature"
+    assert spec["features"][1]["categories"] == ["x", "y", "z"]
+
+
+def test_columns_whose_text_or_numbers_start_after_the_first_thousand_rows(tmp_path):
+    # `read` looks at the first 1,000 rows to find the text columns; a column
+    # that is numbers (or empty) there and changes later is still read whole.
+    rows = []
+    for i in range(1_500):
+        late_text = i % 7 if i < 1_200 else "unknown"
+        late_numbers = "" if i < 1_100 else i % 11
+        rows.append([i % 13, late_text, late_numbers, "yes" if i % 3 else "no"])
+    header = ["x", "late_text", "late_numbers", "y"]
+    columns = columns_of(profile_csv(write(tmp_path / "t.csv", header, rows), "y"))
+    assert columns["late_text"]["type"] == "category"
+    assert columns["late_numbers"]["type"] == "integer"
+    assert columns["late_numbers"]["missing"] == round(1_100 / 1_500, 4)
+
+
 def test_regression_target_with_missing_values(tmp_path):
     rng = random.Random(5)
     rows = []
