@@ -53,6 +53,17 @@ TOOLS = [
         windows="winget install --id ezwinports.make -e   (or use WSL: wsl --install)",
     ),
     Tool(
+        "uv",
+        "uv",
+        ["--version"],
+        "installs the exact library versions in uv.lock (without it, make setup "
+        "installs uv into .tools/ first)",
+        linux="curl -LsSf https://astral.sh/uv/install.sh | sh   (or: pipx install uv)",
+        macos="brew install uv",
+        windows="winget install --id astral-sh.uv -e   (then: uv run python -m PACKAGE ...)",
+        required=False,
+    ),
+    Tool(
         "docker",
         "docker",
         ["--version"],

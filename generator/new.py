@@ -176,6 +176,7 @@ def run_new(args) -> int:
 
 
 def write(args, source, answers, out, console, interactive: bool) -> int:
+    from generator.lock import lock
     from generator.publish import git_first_commit
     from generator.report import count_files, file_tree
 
@@ -186,6 +187,8 @@ def write(args, source, answers, out, console, interactive: bool) -> int:
 
     def finish(project: Path) -> None:
         out.print("  [green]✓[/] Rendered the template")
+        lock(project)
+        out.print("  [green]✓[/] Pinned every library's version in uv.lock")
         if args.no_git:
             return
         if shutil.which("git") is None:

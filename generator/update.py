@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.answers import ANSWERS_FILE, read_answers_file, record_source
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
+from generator.lock import relock
 
 
 def git(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -182,6 +183,16 @@ def run_update(args) -> int:
         out.print(f"  {line}", highlight=False)
     if conflicted:
         out.print(f"[yellow]Resolve the conflict markers in:[/] {', '.join(conflicted)}")
+    if "pyproject.toml" in conflicted:
+        out.print("Then run `make lock`: uv.lock must follow pyproject.toml.")
+    elif any(line[3:] == "pyproject.toml" for line in changed):
+        try:
+            relock(project)
+        except (OSError, subprocess.CalledProcessError) as error:
+            detail = (getattr(error, "stderr", "") or str(error)).strip()
+            out.print(f"[yellow]uv.lock is not updated yet[/] ({detail}); run `make lock`.")
+        else:
+            out.print("  uv.lock updated to follow pyproject.toml (uv lock)", highlight=False)
     out.print(
         "Review with `git diff`, run `make test`, then commit:\n"
         f"  git add -A && git commit -m 'Update to mlops-portfolio template {new}'\n"

@@ -151,68 +151,29 @@ def generate(dest: Path, *options: str, git: bool = False, **answers) -> Path:
     return dest
 
 
-_PROJECT_ENVS: dict[frozenset, Path] = {}
+def uv_bin() -> str:
+    """The uv the generator installs with itself (the `uv` package ships the binary)."""
+    from uv import find_uv_bin
+
+    return find_uv_bin()
 
 
 def project_env(project: Path, base: Path) -> Path:
-    """A virtualenv for `project`, shared by every project whose dependencies it holds.
+    """The project's own `make setup` (uv sync --locked) into a virtualenv under `base`.
 
-    Installing scikit-learn & co. once per dependency set (not once per
-    generated project) keeps the suite within CI's time on 2 cores. A venv
-    already made for a superset of this project's dependencies is reused
-    (extra, unused packages change nothing for a project that does not import
-    them; each option's exact set is still proven by its own tests). The
-    project itself is then installed editable, without dependencies, which
-    takes seconds. Returns the venv directory: pass it as `make VENV=...`.
+    What a user runs, in a virtualenv of its own per project: uv installs the
+    locked versions from its cache (hard links), a few seconds each once the
+    cache holds them. UV is passed to make, as uv on PATH would be; the
+    interpreter is this one (`python3` on PATH may be another version).
+    Returns the venv directory: pass it as `make VENV=...`.
     """
     import hashlib
 
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-
-    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    deps = sorted(pyproject["project"]["dependencies"])
-    for extra in sorted(pyproject["project"].get("optional-dependencies", {}).values()):
-        deps += sorted(extra)
-    wanted = frozenset(deps)
-    key = next((have for have in _PROJECT_ENVS if have >= wanted), None)
-    if key is None:
-        digest = hashlib.sha256("\n".join(deps).encode()).hexdigest()[:12]
-        env_dir = base / f"project-env-{digest}"
-        bin_dir = make_venv(env_dir)
-        # hatchling and editables (its editable-wheel helper) too: the editable
-        # install below skips build isolation.
-        run(
-            [
-                bin_dir / "python",
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "hatchling",
-                "editables",
-                *deps,
-            ],
-            timeout=1500,
-        )
-        key = wanted
-        _PROJECT_ENVS[key] = env_dir
-    env_dir = _PROJECT_ENVS[key]
-    run(
-        [
-            env_dir / "bin" / "python",
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-e",
-            project,
-        ]
-    )
+    digest = hashlib.sha256(str(project.resolve()).encode()).hexdigest()[:12]
+    env_dir = base / f"venv-{project.name}-{digest}"
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["UV_PYTHON"] = sys.executable
+    run(["make", "setup", f"VENV={env_dir}", f"UV={uv_bin()}"], cwd=project, env=env, timeout=1500)
     return env_dir
 
 

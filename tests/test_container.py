@@ -18,12 +18,34 @@ from helpers import cli, free_port, post_json, require_tool, run, wait_http
 
 pytestmark = [pytest.mark.slow, pytest.mark.container]
 
+# Libraries of the project's dependency groups (and uv): never in the runtime image.
+SERVING_NEVER = [
+    "matplotlib",
+    "mlflow",
+    "dvc",
+    "pytest",
+    "ruff",
+    "mkdocs",
+    "mkdocs-material",
+    "pre-commit",
+    "uv",
+]
+
 
 def test_generated_image_serves_health_and_predict(tmp_path):
     docker = require_tool("docker")
     require_tool("make")
     dest = tmp_path / "proj"
-    assert cli("new", "--defaults", "--no-git", dest).returncode == 0
+    # Every option that adds libraries: none of them may reach the runtime image.
+    options = [
+        "--set",
+        "experiment_tracking=mlflow",
+        "--set",
+        "data_versioning=dvc",
+        "--set",
+        "docs_site=true",
+    ]
+    assert cli("new", "--defaults", "--no-git", *options, dest).returncode == 0
     image = f"mlops-portfolio-test-{uuid.uuid4().hex[:8]}"
     name = f"{image}-run"
     port = free_port()
@@ -46,25 +68,54 @@ def test_generated_image_serves_health_and_predict(tmp_path):
 
         # The HEALTHCHECK command itself succeeds against the running service.
         healthcheck = json.loads(
-            run([docker, "image", "inspect", image, "--format",
-                 "{{json .Config.Healthcheck}}"]).stdout
+            run(
+                [docker, "image", "inspect", image, "--format", "{{json .Config.Healthcheck}}"]
+            ).stdout
         )
         command = healthcheck["Test"]
         assert command[0] == "CMD"
         run([docker, "exec", name, *command[1:]])
 
         # Nothing but the service in the final stage.
-        absent = ["/app/tests", "/app/src", "/app/scripts", "/app/.git", "/opt/venv/bin/pip",
-                  "/root/.cache/pip"]
+        absent = [
+            "/app/tests",
+            "/app/src",
+            "/app/scripts",
+            "/app/.git",
+            "/opt/venv/bin/pip",
+            "/root/.cache/pip",
+        ]
         leftovers = run(
-            [docker, "exec", name, "sh", "-c",
-             " ".join(f"[ -e {p} ] && echo {p};" for p in absent) + " true"]
+            [
+                docker,
+                "exec",
+                name,
+                "sh",
+                "-c",
+                " ".join(f"[ -e {p} ] && echo {p};" for p in absent) + " true",
+            ]
         ).stdout.split()
         assert leftovers == []
         compilers = run(
             [docker, "exec", name, "sh", "-c", "command -v gcc cc g++ make || true"]
         ).stdout.split()
         assert compilers == []
+        # The serving libraries only: uv.lock's training, monitoring, docs and dev
+        # tools (and uv itself) stayed in the build stages.
+        installed = run(
+            [
+                docker,
+                "exec",
+                name,
+                "python",
+                "-c",
+                "import importlib.metadata as m; print(' '.join(sorted("
+                "d.metadata['Name'].lower() for d in m.distributions())))",
+            ]
+        ).stdout.split()
+        assert "flask" in installed and "scikit-learn" in installed, installed
+        for tool in SERVING_NEVER:
+            assert tool not in installed, f"{tool} is in the runtime image"
         # The prediction log folder is writable by the non-root user.
         run([docker, "exec", name, "touch", "/app/logs/write-test"])
         # The trained model came from the build stage.

@@ -17,12 +17,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import generate, require_tool, run
+from helpers import REPO, generate, require_tool, run
 
 CLOUDS = ["aws", "gcp", "azure", "none"]
 PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"]
 
 # Current major versions, checked against each action's releases (Nov 2026).
+# The uv image the Dockerfile copies uv from: the version copier.yml names.
+UV_VERSION = yaml.safe_load((REPO / "copier.yml").read_text())["uv_version"]["default"]
+UV_IMAGE = f"ghcr.io/astral-sh/uv:{UV_VERSION}"
 ACTION_MAJORS = {
     "actions/checkout": "v6",
     "actions/setup-python": "v6",
@@ -37,6 +40,8 @@ ACTION_MAJORS = {
     "actions/deploy-pages": "v5",
     # The drift monitor's workflow (monitor.yml) keeps its report as an artefact.
     "actions/upload-artifact": "v7",
+    # setup-uv publishes no moving major tag since v8: a full version (its README, v10.0.1).
+    "astral-sh/setup-uv": "v10.0.1",
 }
 
 # The only write scopes a job may hold, by workflow and job. id-token (OIDC)
@@ -103,12 +108,12 @@ def test_workflows_match_github_schema(projects, cloud):
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_dependabot_matches_schema_and_covers_pip_actions_docker(projects, cloud):
+def test_dependabot_matches_schema_and_covers_uv_actions_docker(projects, cloud):
     checker = require_tool("check-jsonschema")
     path = projects[cloud] / ".github" / "dependabot.yml"
     run([checker, "--builtin-schema", "vendor.dependabot", path])
     ecosystems = {u["package-ecosystem"] for u in yaml.safe_load(path.read_text())["updates"]}
-    assert ecosystems == {"pip", "github-actions", "docker"}
+    assert ecosystems == {"uv", "github-actions", "docker"}
 
 
 def test_hadolint_is_clean_and_every_ignore_is_explained(projects):
@@ -137,10 +142,10 @@ def test_kubernetes_manifests_validate(projects, cloud):
 def test_base_image_is_slim_pinned_and_matches_python_version(tmp_path, version):
     project = generate(tmp_path / "proj", python_version=version)
     bases = re.findall(r"^FROM\s+(\S+)", (project / "Dockerfile").read_text(), re.M)
-    assert len(bases) == 2, bases  # a build stage and a runtime stage
-    for base in bases:
-        # Python minor and Debian release pinned; never `latest` or a bare `slim`.
-        assert base == f"python:{version}-slim-trixie", base
+    # uv's image (only its binary is copied), the dependency stage, and the runtime.
+    # Python minor and Debian release pinned; never `latest` or a bare `slim`.
+    assert bases == [UV_IMAGE, f"python:{version}-slim-trixie", "deps", "app",
+                     f"python:{version}-slim-trixie"], bases
     ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     assert ci["env"]["PYTHON_VERSION"] == version
 
@@ -154,8 +159,8 @@ def test_final_stage_is_non_root_with_healthcheck_and_port(projects):
     # Only the venv, the model and the gunicorn settings come in; no source, no tests.
     copies = re.findall(r"^COPY .*$", runtime, re.M)
     assert copies == [
-        "COPY --from=build /opt/venv /opt/venv",
-        "COPY --from=build /app/models ./models",
+        "COPY --from=app /opt/venv /opt/venv",
+        "COPY --from=train /app/models ./models",
         "COPY gunicorn.conf.py ./",
     ]
     ignored = (projects["aws"] / ".dockerignore").read_text().split()
@@ -302,9 +307,12 @@ def test_every_ci_step_is_a_make_task_or_a_setup_action(projects):
     for job in ci["jobs"].values():
         for step in job["steps"]:
             if "uses" in step:
-                assert step["uses"].split("@")[0] in {"actions/checkout", "actions/setup-python"}
-                if step["uses"].startswith("actions/setup-python"):
-                    assert step["with"]["cache"] == "pip"  # downloads are cached
+                assert step["uses"].split("@")[0] in {
+                    "actions/checkout", "actions/setup-python", "astral-sh/setup-uv"}
+                if step["uses"].startswith("astral-sh/setup-uv"):
+                    # uv's downloads are cached until the lock changes
+                    cached = {"enable-cache": True, "cache-dependency-glob": "uv.lock"}
+                    assert step["with"] == cached
             else:
                 match = re.fullmatch(r"make ([\w-]+)", step["run"].strip())
                 assert match, step["run"]

@@ -29,11 +29,23 @@ def test_missing_optional_tools_are_listed_with_install_commands(tmp_path):
     out = result.stdout
     for name in ["git", "Python 3.10+", "make"]:
         assert any(line.startswith(f"│ {name} ") and " ok " in line for line in out.splitlines())
-    for tool, windows in [("docker", "Docker.DockerDesktop"), ("GitHub CLI", "GitHub.cli"),
-                          ("AWS CLI", "Amazon.AWSCLI")]:
+    for tool, windows in [
+        ("uv", "astral-sh.uv"),
+        ("docker", "Docker.DockerDesktop"),
+        ("GitHub CLI", "GitHub.cli"),
+        ("AWS CLI", "Amazon.AWSCLI"),
+    ]:
         section = out.split(f"\n{tool} (optional", 1)[1].split("\n\n", 1)[0]
         assert "Linux:" in section and "macOS:" in section and windows in section
     assert "gcloud" not in out and "Azure" not in out  # only the chosen cloud
+
+
+def test_uv_is_reported_with_its_version(tmp_path):
+    env = tools_dir(tmp_path / "bin", "git", "python3", "make", fake={"uv": "uv 0.13.9"})
+    out = cli("doctor", "--cloud", "none", env_extra=env).stdout
+    (line,) = [line for line in out.splitlines() if line.startswith("│ uv ")]
+    assert " ok " in line and "0.13.9" in line, line
+    assert "uv (optional" not in out
 
 
 def test_a_missing_required_tool_fails(tmp_path):
@@ -56,8 +68,9 @@ def test_the_projects_cloud_is_read_from_its_answers(tmp_path):
     project = tmp_path / "proj"
     project.mkdir()
     (project / ".copier-answers.yml").write_text("cloud_provider: gcp\n")
-    env = tools_dir(tmp_path / "bin", "git", "python3", "make",
-                    fake={"gcloud": "Google Cloud SDK 500.0.0"})
+    env = tools_dir(
+        tmp_path / "bin", "git", "python3", "make", fake={"gcloud": "Google Cloud SDK 500.0.0"}
+    )
     result = cli("doctor", project, env_extra=env)
     assert "Google Cloud SDK 500.0.0" in result.stdout
     assert "AWS CLI" not in result.stdout and "Azure CLI" not in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -22,8 +23,14 @@ def test_wheel_generates_a_project_that_trains_tests_and_serves(installed_cli, t
 
     # The project's own commands, in its own fresh .venv, as its README says.
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    run(["make", "setup"], cwd=dest, env=env)
+    setup = run(["make", "setup"], cwd=dest, env=env)
     assert (dest / ".venv" / "bin" / "python").is_file()
+    if shutil.which("uv", path=env.get("PATH")) is None:
+        # No uv on PATH (as in CI here): `make setup` installed it first and said so.
+        assert "uv is not on PATH: installing uv" in setup.stdout, setup.stdout
+        assert (dest / ".tools" / "bin" / "uv").is_file()
+    # The lock came with the first commit.
+    assert "uv.lock" in run(["git", "ls-files", "uv.lock"], cwd=dest).stdout
     trained = run(["make", "train"], cwd=dest, env=env)
     assert "saved to models/" in trained.stdout
     metadata = json.loads((dest / "models" / "metadata.json").read_text())

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 import pytest
 
-from helpers import project_env, run
+from helpers import run, uv_bin
 
 pytestmark = pytest.mark.slow
 
 
-def test_pre_commit_passes_on_a_fresh_repo_and_fails_on_a_slip(
-    installed_cli, envs_dir, tmp_path
-):
+def test_pre_commit_passes_on_a_fresh_repo_and_fails_on_a_slip(installed_cli, tmp_path):
     dest = tmp_path / "proj"
     run([installed_cli, "new", "--defaults", dest], cwd=tmp_path)  # git repo, first commit
-    venv = project_env(dest, envs_dir)  # pre-commit is a dev dependency: `make setup` has it
-    pre_commit = venv / "bin" / "pre-commit"
-    # A private hook cache: hooks install from PyPI (pinned), never from GitHub.
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    # The hooks run the tools `make setup` put in the project's own .venv (uv.lock's
+    # versions); pre-commit is one of them, in the dev group.
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    run(["make", "setup", f"UV={uv_bin()}", f"PYTHON={sys.executable}"], cwd=dest,
+        env={**env, "UV_PYTHON": sys.executable}, timeout=900)
+    pre_commit = dest / ".venv" / "bin" / "pre-commit"
+    # A private pre-commit cache: nothing is installed into it (every hook is local).
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
 
     result = run([pre_commit, "run", "--all-files", "--show-diff-on-failure"], cwd=dest,
                  env=env)

@@ -61,7 +61,7 @@ class DataInfo:
 class ModelMetadata:
     """What `metadata.json` says about a trained model."""
 
-    model_version: str  # a hash of params.yaml and the data: same inputs, same version
+    model_version: str  # a hash of params.yaml, the data and uv.lock: same inputs, same version
     trained_at: str  # ISO 8601 time, UTC
     git_commit: str | None  # the code's commit (None outside a git repository)
     task: str  # "binary", "multiclass" or "regression"

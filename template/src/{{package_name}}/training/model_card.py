@@ -47,7 +47,7 @@ def model_details(metadata: ModelMetadata) -> list[str]:
     lines = [
         "## Model details",
         "",
-        f"- **Version:** `{metadata.model_version}` (a hash of params.yaml and the data)",
+        f"- **Version:** `{metadata.model_version}` (a hash of params.yaml, the data and uv.lock)",
         f"- **Trained:** {metadata.trained_at}",
         f"- **Code:** git commit `{metadata.git_commit or 'none (not a git repository)'}`",
         f"- **Task:** {metadata.task} — predicts `{metadata.target}`",
