@@ -78,7 +78,7 @@ def test_setup_refuses_a_pyproject_edited_without_uv_lock(tmp_path):
         check=False,
     )
     assert result.returncode != 0
-    out = result.stdout + result.stderr
+    out = " ".join((result.stdout + result.stderr).split())  # uv wraps long lines
     assert "needs to be updated, but `--locked` was provided" in out, out
     assert "uv lock" in out, out
     installed = list((tmp_path / "venv").glob("lib/python*/site-packages/*"))
