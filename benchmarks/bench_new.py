@@ -1,6 +1,6 @@
 """`mlops-portfolio new --defaults` against a bare `copier copy --defaults` of the same template.
 
-    python benchmarks/bench_new.py [--runs 7] [--venv DIR]
+    python benchmarks/bench_new.py [--runs 7] [--venv DIR] [--quick]
 
 Both commands render the template the installed wheel carries, from the same
 virtualenv, interleaved, so machine load hits both alike. The ratio of the
@@ -15,14 +15,22 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from _common import fresh_dir, installed_wheel, machine, median, packaged_template, wall
+from _common import (
+    fresh_dir,
+    installed_wheel,
+    machine,
+    median,
+    packaged_template,
+    parse_args,
+    wall,
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--venv", type=Path)
-    args = parser.parse_args()
+    args = parse_args(parser, quick={"runs": 1}, tools=("git",))
 
     bin_dir = installed_wheel(args.venv)
     template = packaged_template(bin_dir)

@@ -5,12 +5,17 @@ generated project's gunicorn.conf.py, same WEB_CONCURRENCY), on 127.0.0.1.
 The generated service validates every record, counts Prometheus metrics and
 writes the prediction log; the baseline (baseline_app.py) does none of that.
 Rounds alternate baseline / service so that load from anything else on the
-machine hits both alike. Prints ratios service / baseline.
+machine hits both alike. Prints ratios service / baseline, for single
+predictions and for batches.
 
     python benchmarks/bench_service.py                     # generate, set up, train, measure
     python benchmarks/bench_service.py --project P --venv V  # reuse a trained project and venv
+    python benchmarks/bench_service.py --quick             # 1 round of 0.5 s: does it run?
 
-Goal: the service keeps >= 0.9x the baseline's throughput for single predictions.
+Goal: the service keeps >= 0.9x the baseline's throughput, for single
+predictions and for batches. A server that does not start, or answers the
+example request with anything but 200, stops the benchmark with its stderr
+and status 1: no ratio is printed without measurements behind it.
 """
 
 from __future__ import annotations
@@ -28,11 +33,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import venv
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from _common import REPO, machine, make_setup, parse_args, shared_project_venv
+
 HERE = Path(__file__).resolve().parent
+GOAL = 0.9  # service / baseline throughput, single and batch
 
 
 def sh(cmd: list, **kwargs) -> None:
@@ -40,7 +46,11 @@ def sh(cmd: list, **kwargs) -> None:
 
 
 def prepare(work: Path, use_case: str) -> tuple[Path, Path]:
-    """Generate a project from this repository, install it in a fresh venv, train it."""
+    """Generate a project from this repository, install it in a new venv, train it.
+
+    Installed with its own `make setup` (the locked versions); the venv is
+    $MLOPS_BENCH_PROJECT_VENV instead when that is set (quick.py shares one).
+    """
     project = work / "bench-project"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     sh(
@@ -58,17 +68,24 @@ def prepare(work: Path, use_case: str) -> tuple[Path, Path]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    venv_dir = work / "venv"
-    venv.EnvBuilder(with_pip=True).create(venv_dir)
-    sh([venv_dir / "bin" / "python", "-m", "pip", "install", "--quiet", "-e", project])
+    venv_dir = shared_project_venv() or work / "venv"
+    make_setup(project, venv_dir)
     sh(["make", "train", f"VENV={venv_dir}"], cwd=project, stdout=subprocess.DEVNULL)
     return project, venv_dir
 
 
 class Gunicorn:
-    """gunicorn with the project's config, stopped by its process group id."""
+    """gunicorn with the project's config, stopped by its process group id.
 
-    def __init__(self, venv_dir: Path, project: Path, app: str, port: int, extra_env: dict):
+    Started means: it answers the example request with 200. Its stderr (gunicorn's
+    error log, with any traceback from loading the app or the model) goes to a
+    file that is printed when it does not get there.
+    """
+
+    def __init__(
+        self, venv_dir: Path, project: Path, app: str, port: int, extra_env: dict, body: bytes
+    ):
+        self.app, self.port = app, port
         env = {
             **os.environ,
             "PORT": str(port),
@@ -77,6 +94,7 @@ class Gunicorn:
             **extra_env,
         }
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # each server makes its own
+        self.stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (open while it runs)
         self.process = subprocess.Popen(
             [
                 venv_dir / "bin" / "gunicorn",
@@ -88,34 +106,47 @@ class Gunicorn:
             ],
             cwd=project,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # the access log: one line per request
+            stderr=self.stderr,
             start_new_session=True,
         )
         deadline = time.monotonic() + 120
-        while True:
+        while True:  # bounded polling of 127.0.0.1 only
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/predict",
+                data=body,
+                headers={"Content-Type": "application/json"},
+            )
             try:
-                body = json.dumps({"features": {}}).encode()
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/predict",
-                    data=body,
-                    headers={"Content-Type": "application/json"},
-                )
-                urllib.request.urlopen(request, timeout=2)
-            except urllib.error.HTTPError:
-                break  # it answers (an error for the empty record is fine)
+                with urllib.request.urlopen(request, timeout=5):
+                    return  # 200: up, with its model loaded
+            except urllib.error.HTTPError as answer:
+                self.fail(f"answered the example request with {answer.code}: {answer.read()!r}")
             except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise SystemExit(f"{app} did not start on port {port}") from None
+                if self.process.poll() is not None:
+                    self.fail(f"exited with status {self.process.returncode} before answering")
+                if time.monotonic() > deadline:
+                    self.fail("did not answer within 120 s")
                 time.sleep(0.3)
-            else:
-                break
+
+    def fail(self, problem: str) -> None:
+        """Stop the server and exit with status 1, showing its stderr."""
+        self.stop()
+        self.stderr.seek(0)
+        log = self.stderr.read().strip() or "(empty)"
+        raise SystemExit(
+            f"{self.app} did not start on 127.0.0.1:{self.port}: it {problem}\n"
+            f"--- its stderr ---\n{log}\n--- end of its stderr ---"
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=30)
 
 
 def load(port: int, body: bytes, seconds: float, concurrency: int) -> list[float]:
@@ -131,24 +162,31 @@ def load(port: int, body: bytes, seconds: float, concurrency: int) -> list[float
             started = time.perf_counter()
             # A new connection per request: gunicorn's sync workers close after each answer.
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            connection.request("POST", "/predict", body, {"Content-Type": "application/json"})
-            response = connection.getresponse()
-            response.read()
-            connection.close()
+            try:
+                connection.request("POST", "/predict", body, {"Content-Type": "application/json"})
+                response = connection.getresponse()
+                answer = response.read()
+            except (OSError, http.client.HTTPException) as problem:
+                errors.append(f"{type(problem).__name__}: {problem}")
+                return
+            finally:
+                connection.close()
             if response.status != 200:
-                errors.append(str(response.status))
+                errors.append(f"status {response.status}: {answer[:500]!r}")
                 return
             mine.append(time.perf_counter() - started)
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if errors:
-        raise SystemExit(f"requests failed with status {errors[0]}")
+        raise SystemExit(f"requests to 127.0.0.1:{port} failed: {errors[0]}")
+    if not latencies:
+        raise SystemExit(f"no request to 127.0.0.1:{port} completed in {seconds:g} s")
     return latencies
 
 
@@ -173,7 +211,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--batch", type=int, default=20, help="records per batch request")
     parser.add_argument("--workers", default="2", help="WEB_CONCURRENCY for both servers")
-    args = parser.parse_args()
+    args = parse_args(parser, quick={"seconds": 0.5, "rounds": 1}, tools=("make",))
+    if args.project and not args.venv:
+        parser.error("--project needs --venv (the virtualenv the project is installed in)")
 
     with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
         work = Path(tmp)
@@ -190,7 +230,7 @@ def main() -> int:
         }
         common = {"WEB_CONCURRENCY": args.workers}
         servers = {
-            "baseline": ("baseline_app:create_app()", {}),
+            "baseline": (f"baseline_app:create_app({package!r})", {}),
             "service": (
                 f"{package}.serving.app:create_app()",
                 {"PREDICTION_LOG": str(work / "logs" / "predictions.jsonl")},
@@ -201,10 +241,14 @@ def main() -> int:
         try:
             for name, (app, extra) in servers.items():
                 port = free_port()
-                started[name] = (Gunicorn(venv_dir, project, app, port, {**common, **extra}), port)
+                env = {**common, **extra}
+                started[name] = (
+                    Gunicorn(venv_dir, project, app, port, env, bodies["single"]),
+                    port,
+                )
             for scenario, body in bodies.items():
                 for _server, port in started.values():
-                    load(port, body, 1.0, args.concurrency)  # warm up
+                    load(port, body, min(1.0, args.seconds), args.concurrency)  # warm up
                 for _ in range(args.rounds):
                     for name, (_, port) in started.items():
                         results.setdefault((scenario, name), []).extend(
@@ -216,7 +260,8 @@ def main() -> int:
 
     duration = args.seconds * args.rounds
     print(
-        f"\n{args.use_case} model, gunicorn sync workers={args.workers}, "
+        f"\n# bench_service ({machine()})\n"
+        f"{args.use_case} model, gunicorn sync workers={args.workers}, "
         f"{args.concurrency} concurrent clients, {args.rounds} alternating rounds of "
         f"{args.seconds:g}s per server\n"
     )
@@ -237,9 +282,11 @@ def main() -> int:
             f"  {scenario:<14} throughput {rate_s / rate_b:.2f}x   "
             f"p50 {p50_s / p50_b:.2f}x   p99 {p99_s / p99_b:.2f}x"
         )
-    ratio = summary[("single", "service")][0] / summary[("single", "baseline")][0]
-    verdict = "met" if ratio >= 0.9 else "NOT met"
-    print(f"\ngoal >= 0.90x baseline throughput for single predictions: {ratio:.2f}x, {verdict}")
+    print()
+    for scenario in bodies:
+        ratio = summary[(scenario, "service")][0] / summary[(scenario, "baseline")][0]
+        verdict = "met" if ratio >= GOAL else "NOT met"
+        print(f"goal >= {GOAL:.2f}x baseline throughput, {scenario}: {ratio:.2f}x, {verdict}")
     return 0
 
 

@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import REPO, machine, median, sh, wall
+from _common import REPO, machine, median, parse_args, sh, wall
 
 PIP_ENV_OFF = ("PIP_FIND_LINKS", "PIP_CONSTRAINT", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 
@@ -39,9 +39,9 @@ def uv_bin() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="one run each, warm only")
-    args = parser.parse_args()
-    runs = 1 if args.quick else args.runs
+    # --quick (from _common): one run each, warm only
+    args = parse_args(parser, quick={"runs": 1}, tools=("make",))
+    runs = args.runs
 
     work = Path(tempfile.mkdtemp(prefix="mlops-bench-setup-"))
     try:
@@ -78,18 +78,18 @@ def main() -> None:
             if "==" in line and not line.startswith("#")
         )
 
-        def uv_setup(cache: Path, name: str) -> float:
+        def uv_setup(cache: Path | None, name: str) -> float:
             venv = work / name
-            env = {**base, "UV_CACHE_DIR": str(cache)}
+            env = {**base, **({"UV_CACHE_DIR": str(cache)} if cache else {})}
             seconds = wall(
                 ["make", "setup", f"VENV={venv}", f"UV={uv_bin()}"], cwd=project, env=env
             )
             shutil.rmtree(venv)
             return seconds
 
-        def pip_setup(cache: Path, name: str) -> float:
+        def pip_setup(cache: Path | None, name: str) -> float:
             venv = work / name
-            env = {**base, "PIP_CACHE_DIR": str(cache)}
+            env = {**base, **({"PIP_CACHE_DIR": str(cache)} if cache else {})}
 
             def install() -> None:
                 sh([sys.executable, "-m", "venv", venv], env=env)
@@ -120,8 +120,11 @@ def main() -> None:
             k: [] for k in ("uv warm", "pip warm", "uv cold", "pip cold")
         }
         uv_cache, pip_cache = work / "uv-cache", work / "pip-cache"
-        uv_setup(uv_cache, "warmup-uv")  # fill both caches, untimed
-        pip_setup(pip_cache, "warmup-pip")
+        if args.quick:  # this machine's own caches, as they are: a check, not a figure
+            uv_cache = pip_cache = None
+        else:
+            uv_setup(uv_cache, "warmup-uv")  # fill both caches, untimed
+            pip_setup(pip_cache, "warmup-pip")
         for run in range(runs):
             samples["uv warm"].append(uv_setup(uv_cache, f"uv-{run}"))
             samples["pip warm"].append(pip_setup(pip_cache, f"pip-{run}"))

@@ -1,6 +1,6 @@
 """`mlops-portfolio --help` start-up against `python -c pass`.
 
-    python benchmarks/bench_startup.py [--runs 30] [--venv DIR]
+    python benchmarks/bench_startup.py [--runs 30] [--venv DIR] [--quick]
 
 Interleaved runs from the same virtualenv; the difference of the medians is
 what our CLI adds to a bare interpreter start (goal: `--help` under 0.15 s
@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _common import installed_wheel, machine, median, wall
+from _common import installed_wheel, machine, median, parse_args, wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--venv", type=Path)
-    args = parser.parse_args()
+    args = parse_args(parser, quick={"runs": 1})
 
     bin_dir = installed_wheel(args.venv)
     commands = {

@@ -1,16 +1,19 @@
 """`make train` of an own-data project for 10,000, 100,000 and 1,000,000 rows.
 
-    python benchmarks/train_rows.py [--rows 10000 100000 1000000] [--venv DIR]
+    python benchmarks/train_rows.py [--rows 10000 100000 1000000] [--venv DIR] [--no-warmup]
+                                    [--quick]
 
 For each size, a synthetic CSV with a fixed seed (numbers, categories, missing
 values, a binary yes/no target; the 1M-row file stays under the 50 MB limit)
 becomes a project with `mlops-portfolio new DEST --data FILE --target renewed`
-from this checkout; `make train` then runs in one virtualenv holding the
-project's dependencies (made once, or reused with --venv); one untimed
-`make train` of the smallest project warms it up. Each step is timed
-in the same run and printed with its ratio to the smallest size: training
-loads and checks the data, splits it, fits the model, scores it and the
-trivial baseline, and writes the model, its card and the monitoring reference.
+from this checkout, is installed with its own `make setup` (uv sync --locked)
+into one virtualenv (made by the first, or reused with --venv) and trained
+there with `make train`; one untimed `make train` of the smallest project
+warms it up (unless --no-warmup). Each step is timed in the same run and
+printed with its ratio to the smallest size: training loads and checks the
+data, splits it, fits the model, scores it and the trivial baseline, and
+writes the model, its card and the monitoring reference.
+--quick: 2,000 and 4,000 rows, no warm-up.
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ import shutil
 import sys
 import tempfile
 import time
-import venv
 from pathlib import Path
 
-from _common import REPO, machine, sh
+from _common import REPO, machine, make_setup, parse_args, sh, shared_project_venv
 
 SEED = 20240614
 TARGET = "renewed"
@@ -68,22 +70,6 @@ def write_csv(path: Path, rows: int) -> int:
     return path.stat().st_size
 
 
-def project_venv(path: Path, project: Path) -> Path:
-    """A virtualenv with the project's dependencies (and hatchling, for -e installs)."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-
-    python = path / "bin" / "python"
-    if not python.exists():
-        venv.EnvBuilder(with_pip=True, clear=True).create(path)
-        meta = tomllib.loads((project / "pyproject.toml").read_text())["project"]
-        deps = list(meta["dependencies"])
-        sh([python, "-m", "pip", "install", "--quiet", "hatchling", "editables", *deps])
-    return path
-
-
 def timed(cmd, **kwargs) -> float:
     start = time.perf_counter()
     sh(cmd, **kwargs)
@@ -94,7 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--venv", type=Path, help="make or reuse the virtualenv here")
-    args = parser.parse_args()
+    parser.add_argument("--no-warmup", action="store_true", help="no untimed first training")
+    quick = {"rows": [2_000, 4_000], "no_warmup": True}
+    args = parse_args(parser, quick=quick, tools=("make",))
 
     work = Path(tempfile.mkdtemp(prefix="mlops-bench-train-"))
     try:
@@ -109,7 +97,7 @@ def measure(args, work: Path) -> list[tuple[int, int, float, float]]:
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     source_env = {**env, "PYTHONPATH": str(REPO)}
     results = []
-    venv_dir = None
+    venv_dir = args.venv or shared_project_venv() or work / "venv"
     for rows in args.rows:
         csv_path = work / f"customers-{rows}.csv"
         size = write_csv(csv_path, rows)
@@ -119,11 +107,8 @@ def measure(args, work: Path) -> list[tuple[int, int, float, float]]:
              "--target", TARGET, "--defaults", "--no-git"],
             env=source_env,
         )  # fmt: skip
-        venv_dir = venv_dir or project_venv(args.venv or work / "venv", project)
-        python = venv_dir / "bin" / "python"
-        sh([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-            "-e", project])  # fmt: skip
-        if not results:  # warm-up, untimed: first imports, matplotlib's font cache
+        make_setup(project, venv_dir, env)  # untimed: the same locked set for every size
+        if not results and not args.no_warmup:  # untimed: first imports, matplotlib's fonts
             sh(["make", "train", f"VENV={venv_dir}"], cwd=project, env=env)
         trained = timed(["make", "train", f"VENV={venv_dir}"], cwd=project, env=env)
         results.append((rows, size, made, trained))

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from helpers import REPO, cli, commit_all, git_env, run, template_repo
+from helpers import REPO, cli, commit_all, git_env, run, template_repo, uv_bin
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 
 def edit(path, old: str, new: str) -> None:
@@ -65,6 +70,31 @@ def test_update_from_a_tagged_template_repo_keeps_the_users_edit(tmp_path):
     again = cli("update", project, env_extra=env)
     assert again.returncode == 0, again.stderr
     assert "Already up to date" in again.stdout
+
+
+def test_an_update_that_adds_a_library_updates_uv_lock_and_keeps_the_other_pins(tmp_path):
+    env = git_env(tmp_path / "home")
+    repo = template_repo(tmp_path / "template-repo", "v1.0.0")
+    project = tmp_path / "proj"
+    result = cli("new", "--defaults", "--no-push", "--template", repo, project, env_extra=env)
+    assert result.returncode == 0, result.stderr
+
+    def pins() -> dict[str, str]:
+        lock = tomllib.loads((project / "uv.lock").read_text())
+        return {p["name"]: p.get("version", "") for p in lock["package"]}
+
+    before = pins()
+    edit(repo / "template" / "pyproject.toml.jinja", '    "skops>=0.13",\n',
+         '    "skops>=0.13",\n    "tabulate>=0.9",\n')
+    commit_all(repo, "Template v1.1.0")
+    run(["git", "tag", "v1.1.0"], cwd=repo)
+    result = cli("update", project, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert "uv.lock updated to follow pyproject.toml" in result.stdout
+    after = pins()
+    assert "tabulate" in after and "tabulate" not in before
+    assert {k: v for k, v in after.items() if k != "tabulate"} == before
+    run([uv_bin(), "lock", "--check", "--offline"], cwd=project)
 
 
 @pytest.mark.slow

@@ -147,15 +147,15 @@ class Predictor:
         Missing values become NaN, the marker scikit-learn's imputer looks
         for (it does not recognise None in a text column).
         """
-        frame = pd.DataFrame(records, columns=list(self.schema))
+        columns = {}
         for name, rule in self.schema.items():
-            if rule["type"] == "category":
-                column = frame[name].astype(object)
-                frame[name] = column.where(column.notna(), np.nan)
-            else:
-                # Huge JSON integers would make an "object" column; the model wants floats.
-                frame[name] = frame[name].astype("float64")
-        return frame
+            values = [np.nan if record.get(name) is None else record[name] for record in records]
+            # Text stays text; numbers become floats (a huge JSON integer would
+            # otherwise make an "object" column). One array per column, built
+            # once: this runs on every request.
+            kind = object if rule["type"] == "category" else "float64"
+            columns[name] = np.array(values, dtype=kind)
+        return pd.DataFrame(columns, columns=list(self.schema))
 
     def predict(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Check the records, then predict; one result dict per record."""
