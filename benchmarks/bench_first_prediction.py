@@ -88,7 +88,14 @@ def main() -> None:
 
     bin_dir = installed_wheel(args.venv)
     work = Path(tempfile.mkdtemp(prefix="mlops-bench-first-"))
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    # A user's machine: uv on PATH (here the one installed with mlops-portfolio),
+    # and Python's default of caching bytecode on first import (this machine sets
+    # PYTHONDONTWRITEBYTECODE, which would recompile scikit-learn on every command).
+    drop = ("VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    uv_dir = Path(tempfile.mkdtemp(prefix="mlops-bench-uv-"))
+    (uv_dir / "uv").symlink_to(bin_dir / "uv")  # uv alone, not the venv's python3
+    env["PATH"] = f"{uv_dir}{os.pathsep}{env.get('PATH', '')}"
     if not args.no_warmup:
         sh([bin_dir / "mlops-portfolio", "new", "--defaults", "--no-git", work / "warm"])
         sh(["make", "setup"], cwd=work / "warm", env=env)
