@@ -16,7 +16,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from helpers import generate, run, uv_bin
+from helpers import cli, generate, run, uv_bin
 
 
 def uv(project, *args, check=True):
@@ -83,3 +83,18 @@ def test_setup_refuses_a_pyproject_edited_without_uv_lock(tmp_path):
     assert "uv lock" in out, out
     installed = list((tmp_path / "venv").glob("lib/python*/site-packages/*"))
     assert not [p for p in installed if p.name.startswith(("flask", "sklearn"))], installed
+
+
+def test_a_lock_that_cannot_be_made_leaves_nothing_behind(tmp_path):
+    # No cached index pages and an index nobody answers (as offline): uv fails.
+    env = {
+        "UV_CACHE_DIR": str(tmp_path / "empty-cache"),
+        "UV_INDEX_URL": "http://127.0.0.1:9/",
+        "UV_HTTP_RETRIES": "0",  # fail at once instead of retrying a closed port
+    }
+    result = cli("new", "--defaults", "--no-git", tmp_path / "proj", env_extra=env)
+    assert result.returncode != 0
+    message = " ".join((result.stdout + result.stderr).split())
+    assert "lock failed; nothing was written" in message, message
+    # Neither the project nor its staging folder (.proj.*) is left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty-cache"]
