@@ -64,10 +64,13 @@ def request_row(path: Path, spec: dict) -> tuple[dict, list[str]]:
     """One row of the original file, minus the target, as a client sends it.
 
     The first row with a missing feature value (sent as null), else the first
-    row. Only the spec's features: the columns the profiler excluded (row
-    numbers, identifiers, ...) are not inputs of the model. Returns the
-    record and the names of its null fields.
+    row. Every column but the target: the ones the profiler excluded (row
+    numbers, identifiers, dates, ...) are not inputs of the model, and the API
+    accepts and ignores them. Returns the record and the names of its null
+    features.
     """
+    import pandas as pd
+
     frame = original_rows(path, spec)
     features = spec["features"]
     names = [f["name"] for f in features]
@@ -88,6 +91,13 @@ def request_row(path: Path, spec: dict) -> tuple[dict, list[str]]:
             record[feature["name"]] = int(value)
         else:
             record[feature["name"]] = float(value)
+    excluded = [c for c in frame.columns if c not in names and c != spec["target"]["name"]]
+    for name in excluded:  # as JSON has it: text, a number, or null for a gap
+        value = frame.at[index, name]
+        if pd.isna(value):
+            record[name] = None
+        else:  # NumPy's numbers become Python's
+            record[name] = value.item() if hasattr(value, "item") else value
     return record, nulls
 
 

@@ -82,7 +82,9 @@ class Predictor:
     def check(self, record: Any) -> dict[str, Any]:
         """Return the record, complete and in schema order, if it fits; else raise InvalidInput.
 
-        Rules: every required feature present, no unknown ones; numbers must
+        Rules: every required feature present, no unknown ones (the data
+        file's excluded columns are known: accepted and dropped, so a row of
+        the file can be sent as it is; the target is refused); numbers must
         be real, finite numbers (no strings, booleans, NaN or Infinity), and
         whole numbers where the feature is an integer; categories must be text,
         one of the values seen in training. An optional feature may be absent
@@ -96,7 +98,13 @@ class Predictor:
         missing = [name for name in self.required if name not in record]
         if missing:
             raise InvalidInput(f"missing feature(s): {', '.join(missing)}", missing[0])
-        unknown = sorted(name for name in record if name not in self.schema)
+        if self.metadata.target in record:
+            raise InvalidInput(
+                f"{self.metadata.target} is what the model predicts: leave it out",
+                self.metadata.target,
+            )
+        ignored = set(self.metadata.ignored_columns)
+        unknown = sorted(name for name in record if name not in self.schema and name not in ignored)
         if unknown:
             raise InvalidInput(f"unknown feature(s): {', '.join(unknown)}", unknown[0])
         checked: dict[str, Any] = {}

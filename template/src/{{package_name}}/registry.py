@@ -79,6 +79,9 @@ class ModelMetadata:
     # The same test metrics for the trivial baseline (the most frequent class,
     # or the mean): what the model must beat to be worth anything.
     baseline_metrics: dict[str, float] = field(default_factory=dict)
+    # Columns of the data file the model does not use (excluded by the
+    # profile): a request may carry them, and they are ignored.
+    ignored_columns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (what /model returns)."""

@@ -116,6 +116,16 @@ class DatasetSpec:
     def optional_features(self) -> list[str]:
         return [feature.name for feature in self.features if feature.optional]
 
+    @property
+    def ignored_columns(self) -> list[str]:
+        """Columns of your CSV file that the profile excluded (an ID, a constant, ...).
+
+        They are not inputs of the model, but the API accepts and ignores them,
+        so a row of the file can be sent as it is. Empty for a bundled data set.
+        """
+        columns = self.profile.get("columns_table", [])
+        return [column["name"] for column in columns if column["role"] == "excluded"]
+
     def feature(self, name: str) -> Feature:
         for feature in self.features:
             if feature.name == name:

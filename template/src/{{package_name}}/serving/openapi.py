@@ -98,19 +98,42 @@ def feature_properties(schema: dict[str, dict]) -> dict[str, dict]:
     return properties
 
 
+def ignored_properties(predictor: Predictor) -> dict[str, dict]:
+    """The data file's excluded columns: any value is accepted, and ignored.
+
+    Listed (with no type) so that a row of the file, minus the target, is a
+    valid request, and so that the reader sees why each column is unused.
+    """
+    columns = SPEC.profile.get("columns_table", [])
+    reasons = {column["name"]: column.get("reason", "") for column in columns}
+    return {
+        name: {
+            "description": f"Not used by the model ({reasons.get(name) or 'excluded'}); "
+            "accepted and ignored, so a row of the data file can be sent as it is."
+        }
+        for name in predictor.metadata.ignored_columns
+    }
+
+
 def request_schemas(predictor: Predictor, max_batch_size: int) -> dict[str, Any]:
     """Features (one record), SingleRequest and BatchRequest, with the spec's examples."""
     one, batch = SPEC.examples[0], list(SPEC.examples[:2])
+    description = (
+        "One record: every required feature of the model, and no others. "
+        "Optional features may be null or left out."
+        if predictor.optional
+        else "One record: every feature of the model, no others."
+    )
+    if predictor.metadata.ignored_columns:
+        description += " The data file's other columns (not the target) are accepted and ignored."
     return {
         "Features": {
             "type": "object",
-            "description": (
-                "One record: every required feature of the model, and no others. "
-                "Optional features may be null or left out."
-                if predictor.optional
-                else "One record: every feature of the model, no others."
-            ),
-            "properties": feature_properties(predictor.schema),
+            "description": description,
+            "properties": {
+                **feature_properties(predictor.schema),
+                **ignored_properties(predictor),
+            },
             "required": predictor.required,
             "additionalProperties": False,
             "example": one,
@@ -246,6 +269,12 @@ def service_schemas() -> dict[str, Any]:
                     "additionalProperties": {"type": "string"},
                 },
                 "features": {"type": "object"},
+                "ignored_columns": {
+                    "type": "array",
+                    "description": "Columns of the data file the model does not use: "
+                    "a request may carry them, and they are ignored.",
+                    "items": {"type": "string"},
+                },
             },
         },
         "Health": {
