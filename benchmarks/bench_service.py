@@ -160,7 +160,7 @@ def load(port: int, body: bytes, seconds: float, concurrency: int) -> list[float
         mine = []
         while time.perf_counter() < stop_at:
             started = time.perf_counter()
-            # A new connection per request: gunicorn's sync workers close after each answer.
+            # A new connection per request, as most clients of a small service open one.
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             try:
                 connection.request("POST", "/predict", body, {"Content-Type": "application/json"})
@@ -261,7 +261,7 @@ def main() -> int:
     duration = args.seconds * args.rounds
     print(
         f"\n# bench_service ({machine()})\n"
-        f"{args.use_case} model, gunicorn sync workers={args.workers}, "
+        f"{args.use_case} model, gunicorn.conf.py workers={args.workers}, "
         f"{args.concurrency} concurrent clients, {args.rounds} alternating rounds of "
         f"{args.seconds:g}s per server\n"
     )

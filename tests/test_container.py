@@ -3,7 +3,8 @@
 One image build (minutes on 2 cores) proves the whole delivery path: the
 project's own `make docker-build` builds it (training inside), it serves
 /health and /predict, runs as uid 10001, its HEALTHCHECK command passes, and
-the final stage carries no tests, source tree, pip or compilers.
+the final stage carries no tests, source tree, pip, uv or compilers. A change
+to the API's code then rebuilds only the image's last layer.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def test_generated_image_serves_health_and_predict(tmp_path):
     image = f"mlops-portfolio-test-{uuid.uuid4().hex[:8]}"
     name = f"{image}-run"
     port = free_port()
+    first_id = ""
     # The Makefile calls `docker`: make it the same one this test found.
     env = {**os.environ, "PATH": f"{os.path.dirname(docker)}:{os.environ['PATH']}"}
     run(["make", "docker-build", f"IMAGE={image}"], cwd=dest, env=env, timeout=1500)
@@ -84,6 +86,7 @@ def test_generated_image_serves_health_and_predict(tmp_path):
             "/app/.git",
             "/opt/venv/bin/pip",
             "/root/.cache/pip",
+            "/usr/local/bin/uv",  # mounted for the install, never copied in
         ]
         leftovers = run(
             [
@@ -124,6 +127,25 @@ def test_generated_image_serves_health_and_predict(tmp_path):
         size = int(run([docker, "image", "inspect", image, "--format", "{{.Size}}"]).stdout)
         print(f"image size: {size / 1e6:.0f} MB")
         assert size < 1_500_000_000, f"image is {size / 1e6:.0f} MB"
+
+        # A change to the API's code rebuilds only the last layer (the project's
+        # code): the libraries' layer and the trained model are reused from the cache.
+        first_id, first_layers = image_id_and_layers(docker, image)
+        routes = next(dest.glob("src/*/serving/routes.py"))
+        routes.write_text(routes.read_text() + "# a serving-code change\n")
+        run(["make", "docker-build", f"IMAGE={image}"], cwd=dest, env=env, timeout=1500)
+        _, layers = image_id_and_layers(docker, image)
+        assert layers[:-1] == first_layers[:-1], "a serving-code change rebuilt more than the code"
+        assert layers[-1] != first_layers[-1], "the rebuilt image does not hold the changed code"
     finally:
         run([docker, "rm", "-f", name], check=False)
         run([docker, "rmi", "-f", image], check=False)
+        if first_id:
+            run([docker, "rmi", "-f", first_id], check=False)
+
+
+def image_id_and_layers(docker: str, image: str) -> tuple[str, list[str]]:
+    """The image's id and its filesystem layers (digests), base image first."""
+    inspect = [docker, "image", "inspect", image, "--format"]
+    layers = json.loads(run([*inspect, "{{json .RootFS.Layers}}"]).stdout)
+    return run([*inspect, "{{.Id}}"]).stdout.strip(), layers

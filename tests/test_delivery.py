@@ -27,8 +27,8 @@ PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"]
 UV_VERSION = yaml.safe_load((REPO / "copier.yml").read_text())["uv_version"]["default"]
 UV_IMAGE = f"ghcr.io/astral-sh/uv:{UV_VERSION}"
 ACTION_MAJORS = {
-    "actions/checkout": "v6",
-    "actions/setup-python": "v6",
+    "actions/checkout": "v7",  # v7.0.0 2026-06-18; v7.0.1 2026-07-20
+    "actions/setup-python": "v7",  # v7.0.0 2026-07-20 (drops the pip-install input, unused here)
     "aws-actions/configure-aws-credentials": "v6",
     "aws-actions/amazon-ecs-deploy-express-service": "v1",
     "google-github-actions/auth": "v3",
@@ -142,10 +142,10 @@ def test_kubernetes_manifests_validate(projects, cloud):
 def test_base_image_is_slim_pinned_and_matches_python_version(tmp_path, version):
     project = generate(tmp_path / "proj", python_version=version)
     bases = re.findall(r"^FROM\s+(\S+)", (project / "Dockerfile").read_text(), re.M)
-    # uv's image (only its binary is copied), the dependency stage, and the runtime.
+    # uv's image (only mounted, for the commands that need uv), the dependency
+    # stage, then the training stage and the runtime, which both start from it.
     # Python minor and Debian release pinned; never `latest` or a bare `slim`.
-    assert bases == [UV_IMAGE, f"python:{version}-slim-trixie", "deps", "app",
-                     f"python:{version}-slim-trixie"], bases
+    assert bases == [UV_IMAGE, f"python:{version}-slim-trixie", "deps", "deps"], bases
     ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     assert ci["env"]["PYTHON_VERSION"] == version
 
@@ -156,13 +156,19 @@ def test_final_stage_is_non_root_with_healthcheck_and_port(projects):
     assert "USER 10001" in runtime
     assert "HEALTHCHECK" in runtime and "/health" in runtime
     assert "PORT=8080" in runtime
-    # Only the venv, the model and the gunicorn settings come in; no source, no tests.
+    # On top of the libraries' layer of "deps", only the gunicorn settings, the
+    # model and the package come in, least often changed first (a code change
+    # reuses the libraries' and the model's layers); no tests, no docs, no uv.
+    assert runtime.startswith("AS runtime\n") and "\nFROM deps AS runtime\n" in text
+    package = next((projects["aws"] / "src").iterdir()).name
     copies = re.findall(r"^COPY .*$", runtime, re.M)
     assert copies == [
-        "COPY --from=app /opt/venv /opt/venv",
-        "COPY --from=train /app/models ./models",
         "COPY gunicorn.conf.py ./",
+        "COPY --from=train /app/models ./models",
+        f"COPY src/{package} /opt/app/{package}",
     ]
+    assert "PYTHONPATH=/opt/app" in runtime
+    assert "COPY --from=uv" not in text
     ignored = (projects["aws"] / ".dockerignore").read_text().split()
     for path in ["tests", ".git", ".venv", "models", "k8s", ".env"]:
         assert path in ignored
