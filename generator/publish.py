@@ -28,7 +28,7 @@ def git_first_commit(project: Path, answers: dict[str, Any]) -> None:
             "--no-verify",
             "--no-gpg-sign",
             "-m",
-            f"Initial commit: {answers['project_name']} from mlops-portfolio",
+            f"Initial commit: {answers['project_name']}",
         ],
     ]
     for step in steps:
