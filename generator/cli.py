@@ -8,10 +8,11 @@ copier, rich, questionary, PyYAML) is imported when that command runs.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import EXIT_OK
+from generator.errors import EXIT_INTERRUPTED, EXIT_OK
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -182,6 +183,17 @@ def add_roadmap_parser(commands) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command could handle it (while its libraries load):
+        # one line, no traceback. Each command says itself what an interrupt
+        # left; here nothing has been written yet.
+        print("Interrupted; nothing was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "new":

@@ -8,8 +8,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.answers import recorded_answers
-from generator.errors import EXIT_OK, EXIT_TOOLS_MISSING
+from generator.answers import read_project_answers
+from generator.errors import EXIT_OK, EXIT_TOOLS_MISSING, AnswerError, fail
 
 
 @dataclass
@@ -150,8 +150,11 @@ def version_of(tool: Tool) -> tuple[str | None, str | None]:
 
 
 def project_cloud(path: Path) -> str | None:
-    """The cloud a generated project at `path` deploys to; None when `path` is no project."""
-    return recorded_answers(path).get("cloud_provider")
+    """The cloud a generated project at `path` deploys to; None when `path` is no project.
+
+    Raises AnswerError when the project's answers file is broken.
+    """
+    return read_project_answers(path).get("cloud_provider")
 
 
 def run_doctor(args) -> int:
@@ -159,7 +162,12 @@ def run_doctor(args) -> int:
     from rich.table import Table
 
     out = Console()
-    cloud = args.cloud or project_cloud(Path(args.path)) or None
+    try:
+        # Read even with --cloud: a broken project is worth knowing about first.
+        recorded = project_cloud(Path(args.path))
+    except AnswerError as error:
+        return fail(Console(stderr=True), error.problems)
+    cloud = args.cloud or recorded or None
     tools = list(TOOLS)
     if cloud in CLOUD_TOOLS:
         tools.append(CLOUD_TOOLS[cloud])

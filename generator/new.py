@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from typing import Any
 
 from generator.answers import load_answers_file
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
+from generator.interrupts import Interrupts
 from generator.own_data import OwnData
 from generator.questions import Questionnaire, git_identity, parse_assignments
 from generator.render import check_destination, render
@@ -87,6 +89,8 @@ def data_files(answers: dict[str, Any]) -> dict[str, Path]:
 
 def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool) -> None:
     """Push with gh when it is logged in and wanted; otherwise print how to push."""
+    from rich.markup import escape
+
     from generator.publish import gh_create_command, gh_status, push_commands, push_with_gh
 
     if args.push is False:
@@ -109,9 +113,10 @@ def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool
                 url = result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
                 out.print(f"[bold green]Pushed[/] to GitHub {url}".rstrip())
                 return
-            out.print(f"[yellow]gh repo create failed:[/] {result.stderr.strip()}", highlight=False)
+            failure = escape(result.stderr.strip())
+            out.print(f"[yellow]gh repo create failed:[/] {failure}", highlight=False)
     elif args.push:
-        out.print(f"[yellow]Cannot push for you:[/] {problem}.")
+        out.print(f"[yellow]Cannot push for you:[/] {escape(str(problem))}.")
     out.print()
     out.print("[bold]Put it on GitHub:[/]")
     out.print(
@@ -124,10 +129,25 @@ def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool
     )
     out.print("  2. Push your first commit:", highlight=False)
     for command in push_commands(str(args.dest), answers):
-        out.print(f"     {command}", highlight=False, soft_wrap=True)
+        out.print(f"     {command}", markup=False, highlight=False, soft_wrap=True)
 
 
 def run_new(args) -> int:
+    # `a/../b` is `b`, as a shell's `cd` reads it: no `a/` is made on the way.
+    args.dest = Path(os.path.normpath(args.dest))
+    # A closed terminal (SIGHUP), SIGTERM or SIGQUIT stops `new` as Ctrl-C
+    # does: what was started is cleaned up, with one line, exit code 130.
+    with Interrupts():
+        try:
+            return ask_and_write(args)
+        except Exception as error:
+            if not Interrupts.interrupted(error):
+                raise
+            print("Interrupted; nothing was written.", file=sys.stderr)
+            return EXIT_INTERRUPTED
+
+
+def ask_and_write(args) -> int:
     from rich.console import Console
 
     console = Console(stderr=True)
@@ -178,7 +198,6 @@ def run_new(args) -> int:
 def write(args, source, answers, out, console, interactive: bool) -> int:
     from generator.lock import lock
     from generator.publish import git_first_commit
-    from generator.report import count_files, file_tree
 
     # A DEST made meanwhile (e.g. by another program) is still never touched.
     reason = check_destination(args.dest)
@@ -221,16 +240,30 @@ def write(args, source, answers, out, console, interactive: bool) -> int:
         )
     except OSError as error:
         return fail(console, [f"cannot write {args.dest}; nothing was written: {error}"])
+    try:
+        return show_result(args, dest, answers, out, interactive)
+    except BaseException as error:  # the project is written: say so, not "nothing was written"
+        if not Interrupts.interrupted(error):
+            raise
+        console.print(f"Interrupted; the project in {args.dest} is complete.", markup=False)
+        return EXIT_INTERRUPTED
+
+
+def show_result(args, dest: Path, answers: dict[str, Any], out, interactive: bool) -> int:
+    """The tree of created files, the next steps, and the offer to push."""
+    from rich.markup import escape
+
+    from generator.report import count_files, file_tree
 
     committed = (dest / ".git").is_dir()
     out.print(file_tree(dest, label=str(args.dest)))
     out.print(
-        f"[bold green]Created[/] {count_files(dest)} files in {dest}"
+        f"[bold green]Created[/] {count_files(dest)} files in {escape(str(dest))}"
         + (" (a git repository with its first commit)" if committed else "")
     )
     out.print()
     out.print("[bold]Next steps:[/]")
-    out.print(f"  cd {shlex.quote(str(args.dest))}", highlight=False)
+    out.print(f"  cd {shlex.quote(str(args.dest))}", markup=False, highlight=False)
     out.print("  make setup     # create .venv and install the project", highlight=False)
     out.print("  make train     # train, evaluate and save the model", highlight=False)
     out.print("  make test      # run the tests", highlight=False)

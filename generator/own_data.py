@@ -23,6 +23,9 @@ class OwnData:
     """Hooks for Questionnaire: `check`, `choices` and `compute`, keyed by question."""
 
     computed = ("data_spec",)
+    # Compared with the file's own text, so taken exactly as given: a column
+    # may be named " age" (Questionnaire.convert strips other text answers).
+    exact = ("target_column",)
 
     def __init__(self) -> None:
         self._files: dict[tuple, Any] = {}

@@ -42,13 +42,16 @@ def asker(questionnaire: Questionnaire, console, previous=None):
         if question.section and question.section not in shown:
             shown.add(question.section)
             number = sections.index(question.section) + 1
-            console.rule(f"[bold]{question.section}[/] ({number}/{len(sections)})", align="left")
+            # copier.yml's text is not markup either (a fork's `--template` may hold brackets).
+            console.rule(
+                f"[bold]{escape(question.section)}[/] ({number}/{len(sections)})", align="left"
+            )
         key = question.key
         if key in earlier and earlier[key] != earlier_offered.get(key, MISSING):
             default = earlier[key]
         offered[key] = default
         if question.help:
-            console.print(f"  [dim]{question.help}[/]", highlight=False)
+            console.print(f"  [dim]{escape(question.help)}[/]", highlight=False)
         options = questionnaire.choices_of(question, answers)
         if options:
             choices = [

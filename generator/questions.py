@@ -9,6 +9,7 @@ taken with --defaults, read from --answers or given with --set.
 from __future__ import annotations
 
 import re
+import reprlib
 import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -127,6 +128,7 @@ class Questionnaire:
         """
         text = copier_yml.read_text(encoding="utf-8")
         self.hooks = hooks
+        self._templates: dict[str, Any] = {}
         config = yaml.load(text, Loader=_SAFE_LOADER) or {}
         sections = sections_of(text)
         # Extra names defaults may use (e.g. `_git_user_name`), never answers.
@@ -183,8 +185,15 @@ class Questionnaire:
     def render(self, value: Any, context: dict[str, Any]) -> Any:
         """Render a Jinja string from copier.yml against the answers so far."""
         if isinstance(value, str) and ("{{" in value or "{%" in value):
-            return self._env.from_string(value).render(**{**self.environment, **context})
+            return self._compiled(value).render(**{**self.environment, **context})
         return value
+
+    def _compiled(self, source: str):
+        """Each Jinja string of copier.yml compiled once: a prompt re-checks on every key
+        press, and package_name's rule (its lists of module names) takes 10 ms to compile."""
+        if source not in self._templates:
+            self._templates[source] = self._env.from_string(source)
+        return self._templates[source]
 
     def applies(self, question: Question, answers: dict[str, Any]) -> bool:
         """Whether a follow-up question makes sense given earlier answers."""
@@ -234,14 +243,27 @@ class Questionnaire:
                 return float(str(value).strip())
             except ValueError:
                 raise ValueError("must be a number") from None
-        if isinstance(value, (dict, list)) or value is None:
-            raise ValueError("must be text")
         if isinstance(value, bool):
             raise ValueError("must be text, not true/false (put it in quotes)")
         if isinstance(value, float):
             # YAML reads `3.10` as the number 3.1: say so instead of guessing.
             raise ValueError(f'must be text; put it in quotes, e.g. "{value}"')
-        return str(value)
+        if not isinstance(value, (str, int)):
+            # A list, a mapping, null, or a YAML date or `!!binary`: str() would
+            # change what was written.
+            raise ValueError("must be text")
+        text = str(value)
+        if not _is_unicode(text):
+            raise ValueError("must be UTF-8 text (it holds bytes that are not)")
+        return text if self._kept_exactly(question) else text.strip(" ")
+
+    def _kept_exactly(self, question: Question) -> bool:
+        """Whether spaces around a text answer are part of it.
+
+        They are dropped everywhere (a pasted " Asha Rao " is Asha Rao), except
+        in answers the hooks match against a file (a CSV column " age").
+        """
+        return self.hooks is not None and question.key in getattr(self.hooks, "exact", ())
 
     def problem(self, question: Question, value: Any, answers: dict[str, Any]) -> str | None:
         """The rule an answer breaks, as a short phrase, or None when it is fine."""
@@ -271,7 +293,9 @@ class Questionnaire:
         """
         problems: list[str] = []
         unknown = sorted(k for k in given if k not in self.keys and not k.startswith("_"))
-        problems += [f"{k}: unknown question (known: {', '.join(self.keys)})" for k in unknown]
+        problems += [
+            f"{_key_shown(k)}: unknown question (known: {', '.join(self.keys)})" for k in unknown
+        ]
         if problems and ask is not None:
             raise AnswerError(problems)  # before asking anything
 
@@ -321,7 +345,8 @@ class Questionnaire:
                 if not (derived and problems):
                     # A default derived from an answer that was already refused
                     # would only repeat that problem, so it is not reported.
-                    problems.append(f"{question.key}: {rule}{_got(value, rule)}")
+                    hint = f"; give another with --set {question.key}=..." if derived else ""
+                    problems.append(f"{question.key}: {rule}{_got(value, rule)}{hint}")
                 continue
             answers[question.key] = value
         if problems:
@@ -329,13 +354,46 @@ class Questionnaire:
         return answers
 
 
+def _shortened_repr() -> reprlib.Repr:
+    """repr() with limits: a 1 MB answer or a YAML alias bomb is echoed in one short line."""
+    shortened = reprlib.Repr()
+    shortened.maxstring = shortened.maxother = 80
+    shortened.maxlevel, shortened.maxlist, shortened.maxdict = 2, 4, 4
+    return shortened
+
+
+_SHORT = _shortened_repr()
+_KEY_SHOWN_AS_IS = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,60}")
+
+
+def _is_unicode(text: str) -> bool:
+    """False for a lone surrogate: an undecodable byte of the command line (`--set`,
+    decoded with surrogateescape) or a YAML "\\ud800" escape; no file can hold it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _key_shown(key: str) -> str:
+    """An unknown key as the error line names it: as is, or quoted and shortened if odd."""
+    return key if _KEY_SHOWN_AS_IS.fullmatch(key) else _SHORT.repr(key)
+
+
 def _got(value: Any, rule: str) -> str:
     """` (got 'x')`, unless the rule already quotes the value (a path it names)."""
-    return "" if str(value) and str(value) in rule else f" (got {value!r})"
+    if isinstance(value, str) and value and value in rule:
+        return ""
+    return f" (got {_SHORT.repr(value)})"
 
 
 def _as_text(value: Any) -> str:
-    return "" if value is None else str(value)
+    """A refused answer, offered again at the prompt to correct (not a whole file's worth)."""
+    if value is None:
+        return ""
+    text = _SHORT.repr(value) if isinstance(value, (dict, list)) else str(value)
+    return text if len(text) <= 1000 else ""
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
@@ -344,7 +402,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise AnswerError([f"--set {pair!r}: must be key=value"])
+            raise AnswerError([f"--set {_SHORT.repr(pair)}: must be key=value"])
         result[key.strip()] = value
     return result
 

@@ -27,8 +27,12 @@ def shown_answer(questionnaire: Questionnaire, key: str, value: Any) -> str:
 
 
 def summary_table(questionnaire: Questionnaire, answers: dict[str, Any]):
-    """A rich table of every answer, grouped by section."""
+    """A rich table of every answer, grouped by section.
+
+    Answers are Text, never markup: a project called "[bold] Lab" shows as typed.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Your answers", title_justify="left", show_lines=False)
     table.add_column("Section", style="bold cyan", no_wrap=True)
@@ -41,9 +45,9 @@ def summary_table(questionnaire: Questionnaire, answers: dict[str, Any]):
         section = question.section if question.section != last else ""
         last = question.section
         table.add_row(
-            section,
-            question.title,
-            shown_answer(questionnaire, question.key, answers[question.key]),
+            Text(section),
+            Text(question.title),
+            Text(shown_answer(questionnaire, question.key, answers[question.key])),
         )
     return table
 
@@ -107,6 +111,7 @@ def _distribution(distribution: dict[str, Any], task: str) -> str:
 
 def file_tree(project: Path, *, label: str | None = None):
     """A rich tree of the files in `project` (without .git)."""
+    from rich.text import Text
     from rich.tree import Tree
 
     def add(branch, folder: Path) -> None:
@@ -114,12 +119,13 @@ def file_tree(project: Path, *, label: str | None = None):
         for entry in entries:
             if entry.name == ".git":
                 continue
+            # File names are text, not markup (data/[raw].csv of your own CSV).
             if entry.is_dir():
-                add(branch.add(f"[bold blue]{entry.name}/[/]"), entry)
+                add(branch.add(Text(f"{entry.name}/", style="bold blue")), entry)
             else:
-                branch.add(entry.name)
+                branch.add(Text(entry.name))
 
-    tree = Tree(f"[bold]{label or project.name}/[/]")
+    tree = Tree(Text(f"{label or project.name}/", style="bold"))
     add(tree, project)
     return tree
 

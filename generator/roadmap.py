@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.errors import EXIT_OK, fail
+from generator.errors import EXIT_OK, AnswerError, fail
 
 ROADMAP_DATA = Path("template") / "_data" / "roadmap.yml"
 ROADMAP_DOC = Path("docs") / "roadmap.md"
@@ -29,21 +29,25 @@ _LINK = r"\[([^\]]+)\]\([^)]+\)"
 
 # -- the roadmap's data --------------------------------------------------------
 def answers_for(cloud: str | None, project: Path | None = None) -> dict[str, Any]:
-    """Complete answers: the project's (if any), then `cloud`, the rest defaults."""
-    from generator.answers import recorded_answers
+    """Complete answers: the project's (if any), then `cloud`, the rest defaults.
+
+    Raises AnswerError when the project's answers file is broken.
+    """
+    from generator.answers import read_project_answers, without_bookkeeping
     from generator.errors import AnswerError
     from generator.questions import Questionnaire
     from generator.template_source import template_root
 
     questionnaire = Questionnaire(template_root() / "copier.yml")
-    given = recorded_answers(project) if project is not None else {}
+    given = without_bookkeeping(read_project_answers(project)) if project is not None else {}
     given = {k: v for k, v in given.items() if k in questionnaire.keys}
     if cloud is not None:
         given["cloud_provider"] = cloud
     try:
         return questionnaire.resolve(given)
     except AnswerError:
-        # An edited or outdated answers file: fall back to the defaults.
+        # Another cloud than the project's (--cloud): its region, say, does not
+        # fit that cloud. The roadmap of that cloud, with the defaults.
         return questionnaire.resolve({"cloud_provider": cloud} if cloud else {})
 
 
@@ -226,6 +230,14 @@ def run_roadmap(args) -> int:
 
     console = Console()
     if args.progress is not None:
+        if args.progress.is_dir():
+            # A project's other commands refuse its broken answers file; so does this one.
+            from generator.answers import read_project_answers
+
+            try:
+                read_project_answers(args.progress)
+            except AnswerError as error:
+                return fail(Console(stderr=True), error.problems)
         source = find_roadmap(args.progress)
         if not source.is_file():
             return fail(
@@ -235,11 +247,18 @@ def run_roadmap(args) -> int:
                     "or its docs/roadmap.md"
                 ],
             )
-        stages = read_progress(source.read_text(encoding="utf-8"))
+        try:
+            stages = read_progress(source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            why = getattr(error, "strerror", None) or "it is not UTF-8 text"
+            return fail(Console(stderr=True), [f"{source}: cannot be read ({why})"])
         if not stages:
             return fail(Console(stderr=True), [f"{source} has no checkboxes (- [ ] ...)"])
         print_progress(stages, source, console)
         return EXIT_OK
-    answers = answers_for(args.cloud, Path.cwd())
+    try:
+        answers = answers_for(args.cloud, Path("."))
+    except AnswerError as error:
+        return fail(Console(stderr=True), error.problems)
     print_roadmap(load_roadmap(answers), answers["cloud_provider"], console)
     return EXIT_OK

@@ -9,12 +9,14 @@ markers to resolve, as in any git merge.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from generator.answers import ANSWERS_FILE, read_answers_file, record_source
+from generator.answers import ANSWERS_FILE, read_answers_file, read_project_answers, record_source
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
+from generator.interrupts import Interrupts
 from generator.lock import relock
 
 
@@ -29,13 +31,18 @@ def problems_before_update(project: Path) -> list[str]:
     answers = project / ANSWERS_FILE
     if not project.is_dir():
         return [f"{project} is not a directory"]
-    if not answers.is_file():
+    if not answers.exists():  # a broken one (a directory, say) is read and explained later
         return [f"{project} is not a project made by mlops-portfolio (it has no {ANSWERS_FILE})"]
     inside = git(project, "rev-parse", "--show-toplevel")
     if inside.returncode != 0:
         return [
             f"{project} is not a git repository; update merges with git. Run there: "
             "git init && git add -A && git commit -m 'Before update'"
+        ]
+    if git(project, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        return [
+            f"{project} has no git commit yet; update merges with git. Run there: "
+            "git add -A && git commit -m 'Before update'"
         ]
     dirty = git(project, "status", "--porcelain").stdout.splitlines()
     if dirty:
@@ -69,36 +76,50 @@ def commit_new_source(project: Path, template: str, answers: dict[str, Any]) -> 
         f"Record the mlops-portfolio template source: {template}",
     )
     if result.returncode != 0:
-        raise RuntimeError(result.stderr.strip() or result.stdout.strip())
+        detail = result.stderr.strip() or result.stdout.strip()
+        raise SourceNotRecorded(f"cannot commit the new template source in {project}: {detail}")
+
+
+class SourceNotRecorded(RuntimeError):
+    """git refused the commit that records `--template` (a hook, a broken repository)."""
 
 
 def run_update(args) -> int:
-    import warnings
-
     from rich.console import Console
 
     console = Console(stderr=True)
     out = Console()
     project = Path(args.path).absolute()
+    answers_file = Path(args.path) / ANSWERS_FILE  # as the user wrote it, in messages
     problems = problems_before_update(project)
     if problems:
         return fail(console, problems)
     try:
-        before = read_answers_file(project / ANSWERS_FILE, ANSWERS_FILE)
+        before = read_project_answers(Path(args.path))
     except AnswerError as error:
         return fail(console, error.problems)
     if not before.get("_commit"):
         return fail(
             console,
             [
-                f"{ANSWERS_FILE} does not record the template version the "
+                f"{answers_file}: does not record the template version the "
                 "project was made from (_commit); it cannot be merged"
             ],
         )
     template = args.template
     if template and Path(template).expanduser().exists():
         template = str(Path(template).expanduser().resolve())
-    if template and template != before.get("_src_path"):
+    source = template or before.get("_src_path")
+    if not source:
+        return fail(
+            console,
+            [
+                f"{answers_file}: does not say where the template is (_src_path); "
+                "pass --template URL-OR-PATH"
+            ],
+        )
+    record = bool(template) and template != before.get("_src_path")
+    if record:
         reachable = subprocess.run(
             ["git", "ls-remote", "--tags", template],
             capture_output=True,
@@ -115,52 +136,131 @@ def run_update(args) -> int:
                     f"({detail}); nothing was changed"
                 ],
             )
-        commit_new_source(project, template, before)
-        out.print(f"Recorded {template} as the template source (one commit).")
-    source = template or before.get("_src_path")
-    if not source:
-        return fail(
-            console,
-            [
-                f"{ANSWERS_FILE} does not say where the template is (_src_path); "
-                "pass --template URL-OR-PATH"
-            ],
-        )
 
-    from copier import run_update as copier_update
-    from copier.errors import CopierError
-
-    try:
-        with out.status(f"Merging the newest template from {source}..."), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            copier_update(
-                str(project),
-                defaults=True,
-                overwrite=True,
-                quiet=True,
-                conflict="inline",
-                vcs_ref=args.to,
-                skip_answered=True,
-                unsafe=False,
+    # From here on the project changes: a failure or a signal puts it back
+    # exactly as it was (HEAD, and the clean tree checked above).
+    start = Snapshot.take(project)
+    with Interrupts() as interrupts:
+        try:
+            if record:
+                commit_new_source(project, template, before)
+            with out.status(f"Merging the newest template from {source}..."):
+                merge(project, args.to)
+            interrupts.check()
+            interrupts.armed = False  # merged: a signal from now on changes nothing
+        except BaseException as error:
+            interrupts.armed = False  # first, and not a call: nothing may cut the undo short
+            start.restore()
+            if isinstance(error, KeyboardInterrupt) or interrupts.received is not None:
+                console.print("Interrupted; nothing was changed.")
+                return EXIT_INTERRUPTED
+            if not isinstance(error, Exception):
+                raise
+            return fail(
+                console,
+                [
+                    f"{why_it_failed(error, source, args.to, answers_file, before)}; "
+                    "nothing was changed"
+                ],
             )
-    except CopierError as error:
-        return fail(console, [f"update failed: {error}"])
-    except Exception as error:  # git or plumbum errors: explain them, no traceback
-        detail = str(getattr(error, "stderr", "") or error).strip().splitlines()
-        return fail(
-            console,
-            [
-                f"update failed: cannot read the template at {source} "
-                f"({detail[-1] if detail else type(error).__name__}); offline or moved? "
-                "Pass --template with a clone of the template repository"
-            ],
-        )
+    if record:
+        out.print(f"Recorded {template} as the template source (one commit).")
+    try:
+        return report(project, before, out)
     except KeyboardInterrupt:
         console.print(
-            "Interrupted; undo any partial change with: git reset --hard && git clean -fd"
+            "Interrupted; the update is in your files: review it with `git diff`, "
+            "or undo it with: git reset --hard && git clean -fd"
         )
         return EXIT_INTERRUPTED
 
+
+class Snapshot:
+    """The project's HEAD and its untracked files, to put it back after a failed update."""
+
+    def __init__(self, project: Path, head: str, untracked: set[str]):
+        self.project, self.head, self.untracked = project, head, untracked
+
+    @classmethod
+    def take(cls, project: Path) -> Snapshot:
+        head = git(project, "rev-parse", "--verify", "HEAD").stdout.strip()
+        return cls(project, head, untracked_files(project))
+
+    def restore(self) -> None:
+        """Back to HEAD, without the files the update added; the user's files stay."""
+        git(self.project, "reset", "--quiet", "--hard", self.head)
+        added = sorted(untracked_files(self.project) - self.untracked)
+        if added:
+            git(self.project, "clean", "--quiet", "-f", "--", *added)
+
+
+def untracked_files(project: Path) -> set[str]:
+    """Untracked files that are not ignored, relative to `project`."""
+    listed = git(project, "ls-files", "--others", "--exclude-standard", "-z")
+    return set(filter(None, listed.stdout.split("\0")))
+
+
+def merge(project: Path, to: str | None) -> None:
+    """copier's three-way merge of the template version `to` (default: newest) into `project`."""
+    import warnings
+
+    from copier import run_update as copier_update
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier_update(
+            str(project),
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            conflict="inline",
+            vcs_ref=to,
+            skip_answered=True,
+            unsafe=False,
+        )
+
+
+# copier's words for an answer its copier.yml refuses, and for a missing version.
+_REFUSED_ANSWER = re.compile(r"^(?:Invalid choice for|Validation error for question) '([^']+)': ")
+_UNKNOWN_VERSION = re.compile(r"^Unknown revision: '([^']+)'")
+
+
+def why_it_failed(
+    error: Exception, source: str, to: str | None, answers_file: Path, before: dict[str, Any]
+) -> str:
+    """One line for the user: what made copier's update fail, blamed on what is wrong."""
+    from copier.errors import CopierError
+
+    text = str(error).strip()
+    if isinstance(error, SourceNotRecorded):
+        return text
+    refused = _REFUSED_ANSWER.match(text)
+    if refused:
+        # The template version the project records has other rules than this
+        # mlops-portfolio: the answer is still the answers file's to fix.
+        rule = text[refused.end() :]
+        return f"{answers_file}: {refused.group(1)}: {rule} (the template at {source} refuses it)"
+    unknown = _UNKNOWN_VERSION.match(text)
+    if unknown and unknown.group(1) == to:
+        return f"--to {to}: the template at {source} has no such version (git tag or commit)"
+    if unknown and unknown.group(1) == before.get("_commit"):
+        return (
+            f"the template at {source} does not have version {unknown.group(1)}, the one "
+            f"this project was made from (_commit in {answers_file}): use a clone of the "
+            "template's own repository"
+        )
+    if isinstance(error, CopierError):
+        return f"update failed: {text}"
+    detail = str(getattr(error, "stderr", "") or error).strip().splitlines()
+    return (
+        f"update failed: cannot read the template at {source} "
+        f"({detail[-1] if detail else type(error).__name__}); offline or moved? "
+        "Pass --template with a clone of the template repository"
+    )
+
+
+def report(project: Path, before: dict[str, Any], out) -> int:
+    """What the update changed, the conflicts to resolve, and uv.lock brought in line."""
     after = read_answers_file(project / ANSWERS_FILE, ANSWERS_FILE)
     changed = git(project, "status", "--porcelain").stdout.splitlines()
     old, new = before.get("_commit"), after.get("_commit")

@@ -227,3 +227,15 @@ def commit_all(path: Path, message: str) -> None:
         ],
         cwd=path,
     )
+
+
+def setting(*pairs: str):
+    """A bad-input case's arguments: `new --defaults --set k=v ... DEST` in a temporary folder."""
+
+    def argv(tmp: Path) -> list[str]:
+        args = ["new", "--defaults"]
+        for pair in pairs:
+            args += ["--set", pair]
+        return [*args, str(tmp / "proj")]
+
+    return argv

@@ -16,7 +16,7 @@ from helpers import REPO, git_env
 
 
 def staging_dirs(parent: Path) -> list[Path]:
-    return [p for p in parent.iterdir() if p.name.startswith(".proj.")]
+    return [p for p in parent.iterdir() if p.name.startswith(".mlops-new-")]
 
 
 def interrupt_when(tmp_path: Path, ready, signum: int) -> tuple[int, str]:

@@ -11,6 +11,7 @@ their own modules:
     swagger_ui.py      the /docs page
     prometheus.py      request and prediction metrics
     prediction_log.py  every prediction, one JSON line each, for monitoring
+    request_body.py    reading a body safely: size limit, nesting, slow or early-answered clients
 
 Endpoints (docs/api.md has examples; GET /docs shows the live OpenAPI document):
     GET  /              a form to try the model in a browser
@@ -45,6 +46,7 @@ from ..registry import ModelLoadError
 from . import prometheus
 from .errors import register_error_handlers
 from .prediction_log import DEFAULT_PATH, PredictionLog
+from .request_body import discard_unread_body
 from .routes import api
 from .swagger_ui import swagger_ui_blueprint
 
@@ -118,5 +120,6 @@ def create_app(model_dir: str | None = None, config: dict[str, Any] | None = Non
     app.register_blueprint(api)
     app.register_blueprint(swagger_ui_blueprint())
     register_error_handlers(app)
+    app.after_request(discard_unread_body)  # read the rest of a body before answering
     prometheus.count_requests_of(app)
     return app

@@ -21,6 +21,13 @@ feature the client left out; "prediction" is the class code, and
 Gunicorn runs several worker processes that all append to the same file. A
 lock file (`fcntl.flock`) lets exactly one of them write or rotate at a time,
 so lines never interleave and no worker keeps writing into a rotated file.
+Each worker's threads take turns through a thread lock as well.
+
+A full disk (or any other write error) never leaves half a record glued to
+the next one: each record is appended whole or not at all (`append_whole_line`
+cuts a partial write back off), and each write starts on a line of its own
+(`start_on_a_new_line`). `write` returns how many records it had to drop, and
+the service counts them in /metrics: predictions go on, the loss is visible.
 
 The service imports this module, so it uses the standard library only (no
 pandas, no Flask): reading a log costs nothing to import.
@@ -28,6 +35,7 @@ pandas, no Flask): reading a log costs nothing to import.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
@@ -66,6 +74,34 @@ def log_record(
     return record
 
 
+def start_on_a_new_line(fd: int) -> None:
+    """Make sure the file ends with a line break, so the next record starts a line of its own.
+
+    A crash, or a failed repair in `append_whole_line`, can leave half a line
+    at the end. Without this, the next record would be glued to it and both
+    would be lost to the reader; with it, only the broken half is (read_log
+    counts it as a corrupt line).
+    """
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        append_whole_line(fd, b"\n")
+
+
+def append_whole_line(fd: int, line: bytes) -> None:
+    """Append `line` in one write call, or leave the file as it was and raise OSError.
+
+    On a full disk a write can stop part-way (a "short write": fewer bytes
+    written than asked), leaving half a record. Cutting the file back to its
+    size before the write takes that half away again. Only one process
+    writes at a time (the lock), so nobody else appended in between.
+    """
+    size_before = os.fstat(fd).st_size
+    written = os.write(fd, line)
+    if written < len(line):
+        os.ftruncate(fd, size_before)  # if this fails too, start_on_a_new_line repairs
+        raise OSError(errno.ENOSPC, f"wrote {written} of {len(line)} bytes (disk full?)")
+
+
 class PredictionLog:
     """Append prediction records to `path`, keeping at most `backups` old files."""
 
@@ -82,30 +118,38 @@ class PredictionLog:
         results: list[dict[str, Any]],
         model_version: str,
         request_id: str,
-    ) -> None:
-        """Log one line per input row. Never raises: a full disk must not stop predictions."""
+    ) -> int:
+        """Log one line per input row; return how many could not be written.
+
+        Never raises: a full disk must not stop predictions. The caller counts
+        the dropped records (`prediction_log_dropped_total` in /metrics).
+        """
         timestamp = datetime.now(timezone.utc).isoformat()
         lines = [
             json.dumps(
                 log_record(features, result, model_version, request_id, timestamp),
                 separators=(",", ":"),
-            )
-            + "\n"
+            ).encode("utf-8")
+            + b"\n"
             for features, result in zip(rows, results, strict=True)
         ]
-        data = "".join(lines).encode("utf-8")
+        written = 0
         try:
             with self._thread_lock, self._process_lock():
-                self._rotate_if_needed(len(data))
-                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                self._rotate_if_needed(sum(map(len, lines)))
+                fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
                 try:
-                    os.write(fd, data)  # one write call per request: lines stay whole
+                    start_on_a_new_line(fd)
+                    for line in lines:
+                        append_whole_line(fd, line)
+                        written += 1
                 finally:
                     os.close(fd)
         except OSError as problem:
             if not self._warned:  # warn once per worker, not once per request
                 log.warning("prediction log %s is not writable: %s", self.path, problem)
                 self._warned = True
+        return len(lines) - written
 
     @contextmanager
     def _process_lock(self) -> Iterator[None]:

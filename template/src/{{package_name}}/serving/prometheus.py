@@ -10,6 +10,8 @@ Exposed at `GET /metrics` in Prometheus' text format:
     http_request_duration_seconds{endpoint}          latency histogram
     predictions_total{prediction}                    predictions by class
                                                      (or by value range for regression)
+    prediction_log_dropped_total                     records the prediction log could
+                                                     not store (full disk ...)
 
 Gunicorn runs several worker processes, each with its own memory. So that
 `/metrics` shows the totals of *all* workers (not of whichever worker answered
@@ -51,6 +53,10 @@ PREDICTIONS = Counter(
     "predictions_total",
     "Predictions made, by predicted class (classification) or value range (regression).",
     ["prediction"],
+)
+LOG_DROPPED = Counter(
+    "prediction_log_dropped_total",
+    "Prediction records that could not be written to the prediction log (full disk ...).",
 )
 
 
@@ -112,6 +118,12 @@ def count_predictions(
         values = Tally(result["label"] for result in results)
     for value, count in values.items():
         PREDICTIONS.labels(value).inc(count)
+
+
+def count_dropped_log_records(count: int) -> None:
+    """Add records the prediction log could not store (its `write` returns how many)."""
+    if count:
+        LOG_DROPPED.inc(count)
 
 
 def render() -> tuple[bytes, str]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from ..predictor import InvalidInput, Predictor
 from ..spec import SPEC
 from . import prometheus
 from .errors import ApiError
 from .openapi import API_TITLE, build_openapi
+from .request_body import read_json
 from .swagger_ui import swagger_ui_page
 
 api = Blueprint("api", __name__)
@@ -35,17 +35,7 @@ def loaded_predictor() -> Predictor:
     return predictor
 
 
-# -- reading POST /predict's body ------------------------------------------------------
-
-
-def read_json_body() -> Any:
-    """The request's JSON, or a 400 that says how to send it."""
-    if not request.is_json:
-        raise ApiError(400, "send the body as JSON with the header Content-Type: application/json")
-    try:
-        return request.get_json()
-    except BadRequest:
-        raise ApiError(400, "the request body is not valid JSON") from None
+# -- checking POST /predict's body ------------------------------------------------------
 
 
 def check_batch(instances: Any, max_batch_size: int) -> list[Any]:
@@ -64,7 +54,7 @@ def check_batch(instances: Any, max_batch_size: int) -> list[Any]:
 
 def parse_body(max_batch_size: int) -> tuple[list[Any], bool]:
     """Read the request body: (records, was_it_a_batch). Raises ApiError."""
-    body = read_json_body()
+    body = read_json()
     if not isinstance(body, dict):
         raise ApiError(422, BODY_SHAPE)
     if set(body) == {"features"}:
@@ -126,7 +116,8 @@ def predict() -> Response:
     request_id = uuid.uuid4().hex
     prediction_log = current_app.extensions["prediction_log"]
     if prediction_log:
-        prediction_log.write(records, results, predictor.version, request_id)
+        dropped = prediction_log.write(records, results, predictor.version, request_id)
+        prometheus.count_dropped_log_records(dropped)  # a full disk shows in /metrics
 
     if is_batch:
         response = jsonify(predictions=results, model_version=predictor.version)
