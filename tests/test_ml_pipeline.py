@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import generate, project_env, require_tool, run
+from helpers import Server, free_port, generate, project_env, require_tool, run, wait_http
 
 USE_CASES = ["churn", "breast_cancer", "wine", "diabetes"]
 
@@ -208,6 +208,27 @@ def test_mlflow_run_with_params_and_metrics_after_make_train(tracked_project):
     assert logged["tags"]["quality_gate"] == "passed"
     tested = make(project, venv, "test")  # includes the project's own tracking tests
     assert "failed" not in tested.stdout
+
+
+@pytest.mark.slow
+def test_make_mlflow_ui_serves_beside_the_gunicorn_the_service_needs(tracked_project):
+    """MLflow caps gunicorn below 27; the project lifts the cap (uv override) for the service.
+
+    The UI must still start: it runs on uvicorn, not gunicorn.
+    """
+    project, venv = tracked_project
+    gunicorn = run(
+        [venv / "bin" / "python", "-c", "import gunicorn; print(gunicorn.__version__)"],
+        cwd=project,
+    ).stdout.strip()
+    assert int(gunicorn.split(".")[0]) >= 27, gunicorn
+    port = free_port()
+    server = Server(["make", "mlflow-ui", f"MLFLOW_PORT={port}"], cwd=project, env=make_env(venv))
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", timeout=90)
+    finally:
+        server.stop()
+    assert "Traceback" not in server.output()
 
 
 @pytest.mark.slow
