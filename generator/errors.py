@@ -12,6 +12,7 @@ from __future__ import annotations
 
 EXIT_OK = 0
 EXIT_TOOLS_MISSING = 1  # doctor: a tool every project needs is not installed
+EXIT_EXERCISES_OPEN = 1  # check: an exercise is not done yet
 EXIT_BAD_INPUT = 2  # argparse uses 2 for bad arguments too
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 
