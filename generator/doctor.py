@@ -125,6 +125,53 @@ CLOUD_TOOLS = {
 }
 
 MIN_PYTHON = (3, 10)
+# The major version of a cloud CLI the generated deploy docs are written for:
+# docs/deploy-aws.md needs AWS CLI v2 (v1 lacks commands and options it uses).
+# gcloud and az are one line of development each: installed and running is enough.
+MIN_MAJOR = {"aws": (2, "aws-cli/", "the deploy docs need AWS CLI version 2")}
+# How long `docker info` may take to answer before the daemon counts as down.
+DOCKER_INFO_TIMEOUT = 20
+
+
+def too_old(tool: Tool, first_line: str) -> str | None:
+    """Why the installed version is too old for the project, or None when it will do."""
+    if tool.command == "python3":
+        match = re.search(r"(\d+)\.(\d+)", first_line)
+        if not match or (int(match[1]), int(match[2])) < MIN_PYTHON:
+            return f"is too old; {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer is needed"
+    if tool.command in MIN_MAJOR:
+        needed, prefix, why = MIN_MAJOR[tool.command]
+        match = re.search(re.escape(prefix) + r"(\d+)\.", first_line)
+        if not match or int(match[1]) < needed:
+            return f"is too old ({first_line}); {why}"
+    return None
+
+
+def docker_daemon_problem(path: str) -> str | None:
+    """None when the docker daemon answers; otherwise why it does not.
+
+    `docker --version` only proves the client is installed. Building or
+    running an image needs the daemon (Docker Desktop, or the docker service
+    on Linux), and `docker info` asks it: it fails when the daemon is down.
+    """
+    try:
+        result = subprocess.run(
+            [path, "info", "--format", "{{.ServerVersion}}"],
+            capture_output=True,
+            text=True,
+            timeout=DOCKER_INFO_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"is installed, but its daemon did not answer within {DOCKER_INFO_TIMEOUT}s"
+    except OSError as error:
+        return f"does not run ({error})"
+    if result.returncode != 0 or not result.stdout.strip():
+        return (
+            "is installed, but its daemon does not answer: start Docker Desktop "
+            "(Linux: sudo systemctl start docker)"
+        )
+    return None
 
 
 def version_of(tool: Tool) -> tuple[str | None, str | None]:
@@ -142,11 +189,10 @@ def version_of(tool: Tool) -> tuple[str | None, str | None]:
     first = text[0] if text else ""
     if result.returncode != 0:
         return None, f"does not run (exit {result.returncode}: {first})"
-    if tool.command == "python3":
-        match = re.search(r"(\d+)\.(\d+)", first)
-        if not match or (int(match[1]), int(match[2])) < MIN_PYTHON:
-            return first, f"is too old; {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer is needed"
-    return first, None
+    problem = too_old(tool, first)
+    if problem is None and tool.command == "docker":
+        problem = docker_daemon_problem(path)
+    return first, problem
 
 
 def project_cloud(path: Path) -> str | None:
@@ -192,7 +238,9 @@ def run_doctor(args) -> int:
             table.add_row(tool.name, "[green]ok[/]", found)
         else:
             missing.append(tool)
-            status = "[red]missing[/]" if tool.required else "[yellow]missing[/]"
+            # Installed but unusable (too old, daemon down) is not "missing".
+            label = "missing" if found is None else "not ready"
+            status = f"[red]{label}[/]" if tool.required else f"[yellow]{label}[/]"
             table.add_row(tool.name, status, f"{tool.command} {problem}; {tool.why}")
     out.print(table)
     if not missing:

@@ -91,7 +91,13 @@ def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool
     """Push with gh when it is logged in and wanted; otherwise print how to push."""
     from rich.markup import escape
 
-    from generator.publish import gh_create_command, gh_status, push_commands, push_with_gh
+    from generator.publish import (
+        enable_pages,
+        gh_create_command,
+        gh_status,
+        push_commands,
+        push_with_gh,
+    )
 
     if args.push is False:
         return
@@ -112,6 +118,17 @@ def offer_push(args, dest: Path, answers: dict[str, Any], out, interactive: bool
             if result.returncode == 0:
                 url = result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
                 out.print(f"[bold green]Pushed[/] to GitHub {url}".rstrip())
+                if answers.get("docs_site"):
+                    # The Docs workflow publishes to Pages: on now, its first run is green.
+                    problem = enable_pages(answers)
+                    if problem is None:
+                        out.print("[green]✓[/] Turned on GitHub Pages for the docs site")
+                    else:
+                        out.print(
+                            f"[yellow]Could not turn on GitHub Pages:[/] {escape(problem)}; "
+                            "turn it on in Settings > Pages > Source: GitHub Actions.",
+                            highlight=False,
+                        )
                 return
             failure = escape(result.stderr.strip())
             out.print(f"[yellow]gh repo create failed:[/] {failure}", highlight=False)

@@ -82,6 +82,37 @@ def push_with_gh(project: Path, answers: dict[str, Any]) -> subprocess.Completed
     )
 
 
+def pages_command(answers: dict[str, Any]) -> list[str]:
+    """Turn GitHub Pages on, published by the project's Docs workflow.
+
+    GitHub's REST API: POST /repos/{owner}/{repo}/pages with build_type
+    "workflow" (the site comes from a workflow's artefact, not a branch).
+    """
+    repository = f"{answers['github_username']}/{answers['project_slug']}"
+    return [
+        "gh",
+        "api",
+        "--method",
+        "POST",
+        f"repos/{repository}/pages",
+        "-f",
+        "build_type=workflow",
+    ]
+
+
+def enable_pages(answers: dict[str, Any]) -> str | None:
+    """Turn Pages on for the new repository; None when done, else why not."""
+    try:
+        result = subprocess.run(
+            pages_command(answers), capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"gh did not run ({error})"
+    if result.returncode != 0:
+        return (result.stderr or result.stdout).strip() or f"gh exited {result.returncode}"
+    return None
+
+
 def push_commands(shown_dest: str, answers: dict[str, Any]) -> list[str]:
     """The shell commands that push the first commit to an empty GitHub repository."""
     return [

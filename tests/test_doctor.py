@@ -80,3 +80,52 @@ def test_doctor_runs_on_this_machine():
     result = cli("doctor")
     assert result.returncode in (0, 1)
     assert "git" in result.stdout and shutil.which("git")
+
+
+def script(path, name: str, body: str) -> None:
+    """A fake tool whose answer depends on its arguments (a POSIX shell script)."""
+    tool = path / name
+    tool.write_text(f"#!/bin/sh\n{body}\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+
+
+def flat(out: str) -> str:
+    """The output as one line of words: the table wraps long cells over lines."""
+    return " ".join(out.replace("│", " ").split())
+
+
+def docker_row(out: str) -> str:
+    (line,) = [line for line in out.splitlines() if line.startswith("│ docker ")]
+    return line
+
+
+def test_docker_is_ok_only_when_its_daemon_answers(tmp_path):
+    env = tools_dir(tmp_path / "bin", "git", "python3", "make")
+    bin_dir = tmp_path / "bin"
+    # The client is installed; `docker info` fails as it does with the daemon down.
+    script(bin_dir, "docker", 'if [ "$1" = info ]; then\n'
+           '  echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock." >&2\n'
+           "  exit 1\nfi\necho 'Docker version 29.1.0, build abc'")
+    out = cli("doctor", "--cloud", "none", env_extra=env).stdout
+    assert " ok " not in docker_row(out) and "not ready" in docker_row(out)
+    assert "daemon does not answer" in flat(out) and "systemctl start docker" in flat(out)
+    # Daemon up: `docker info` prints the server's version.
+    script(bin_dir, "docker", 'if [ "$1" = info ]; then echo 29.1.0; exit 0; fi\n'
+           "echo 'Docker version 29.1.0, build abc'")
+    out = cli("doctor", "--cloud", "none", env_extra=env).stdout
+    assert " ok " in docker_row(out) and "29.1.0" in docker_row(out)
+
+
+def test_aws_cli_version_1_is_refused_and_version_2_accepted(tmp_path):
+    bin_dir = tmp_path / "bin"
+    env = tools_dir(bin_dir, "git", "python3", "make")
+    # AWS CLI v1 prints its version on stderr.
+    script(bin_dir, "aws", "echo 'aws-cli/1.33.20 Python/3.11.9 Linux/6.8.0 botocore/1.34.140' >&2")
+    out = cli("doctor", "--cloud", "aws", env_extra=env).stdout
+    (line,) = [line for line in out.splitlines() if line.startswith("│ AWS CLI ")]
+    assert " ok " not in line and "not ready" in line
+    assert "the deploy docs need AWS CLI version 2" in flat(out)
+    script(bin_dir, "aws", "echo 'aws-cli/2.31.9 Python/3.13.7 Linux/6.8.0 exe/x86_64.ubuntu.24'")
+    out = cli("doctor", "--cloud", "aws", env_extra=env).stdout
+    (line,) = [line for line in out.splitlines() if line.startswith("│ AWS CLI ")]
+    assert " ok " in line and "aws-cli/2.31.9" in line

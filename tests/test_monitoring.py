@@ -57,6 +57,17 @@ def test_monitor_passes_on_normal_traffic_and_names_a_shifted_feature(tmp_path, 
     image = '<img alt="tenure_months: training vs logged requests" src="data:image/png;base64,'
     assert image in (report / "report.html").read_text()
 
+    # What CI runs to upload the "prediction-log" artefact: the real service,
+    # started and stopped by make, answering the sample requests.
+    ci_log = project / "logs" / "ci-traffic.jsonl"
+    made = run(["make", "traffic-log", f"PORT={free_port()}", f"REQUESTS={REQUESTS}",
+                f"PREDICTION_LOG={ci_log}", venv], cwd=project, env=env)
+    assert f"{REQUESTS} answered 200" in made.stdout
+    assert len(ci_log.read_text().splitlines()) == REQUESTS + 1  # + the smoke test's request
+    ci_env = {**env, "PREDICTION_LOG": str(ci_log)}
+    checked = run(["make", "monitor", venv], cwd=project, env=ci_env, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
 
 def test_monitor_workflow_is_scheduled_and_calls_make_tasks_that_exist(tmp_path):
     """Fast: the workflow's make tasks exist, and it lints clean with actionlint."""
@@ -64,8 +75,10 @@ def test_monitor_workflow_is_scheduled_and_calls_make_tasks_that_exist(tmp_path)
     workflow = (project / ".github" / "workflows" / "monitor.yml").read_text()
     assert "schedule:" in workflow and "cron:" in workflow
     makefile = (project / "Makefile").read_text()
-    for task in ["setup", "train", "monitor"]:
+    for task in ["setup", "cloud-logs", "monitor"]:
         assert f"make {task}" in workflow
         assert f"\n{task}:" in makefile
-    assert "\nsimulate-traffic:" in makefile
+    # The reference statistics come with CI's model: the monitor never retrains.
+    assert "make train" not in workflow
+    assert "\nsimulate-traffic:" in makefile and "\ntraffic-log:" in makefile
     run([require_tool("actionlint"), ".github/workflows/monitor.yml"], cwd=project)

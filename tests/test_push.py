@@ -54,6 +54,7 @@ if [ "$1 $2" = "repo create" ]; then
   echo "https://github.com/$3"
   exit $?
 fi
+if [ "$1" = api ]; then exit 0; fi  # turning Pages on
 exit 2
 """)
     gh.chmod(gh.stat().st_mode | stat.S_IEXEC)
@@ -73,6 +74,9 @@ def test_push_uses_gh_when_it_is_logged_in(tmp_path):
     assert calls[0] == "auth status"
     assert calls[1].startswith("repo create asha-rao/fraud-radar --public --source . "
                                "--remote origin --push --description ")
+    # The docs site is on by default: Pages is turned on for its workflow.
+    assert calls[2] == "api --method POST repos/asha-rao/fraud-radar/pages -f build_type=workflow"
+    assert "Turned on GitHub Pages" in result.stdout
     assert head(bare) == head(tmp_path / "proj" / ".git")
 
 

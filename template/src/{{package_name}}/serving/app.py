@@ -28,7 +28,8 @@ Settings come from environment variables (read once, at start-up):
     MAX_BATCH_SIZE             most records in one "instances" request (default: 100)
     MAX_BODY_BYTES             largest request body accepted (default: 1000000)
     PREDICTION_LOG             JSON-lines log of predictions (default: logs/predictions.jsonl;
-                               set it to an empty value to switch logging off)
+                               "stdout" prints each record as a JSON line for the
+                               platform's log service; empty switches logging off)
     PREDICTION_LOG_MAX_BYTES   rotate the log at this size (default: 10000000)
     PREDICTION_LOG_BACKUPS     rotated files to keep (default: 5)
 """
@@ -45,7 +46,7 @@ from ..predictor import Predictor
 from ..registry import ModelLoadError
 from . import prometheus
 from .errors import register_error_handlers
-from .prediction_log import DEFAULT_PATH, PredictionLog
+from .prediction_log import DEFAULT_PATH, STDOUT, PredictionLog, StdoutPredictionLog
 from .request_body import discard_unread_body
 from .routes import api
 from .swagger_ui import swagger_ui_blueprint
@@ -93,6 +94,9 @@ def load_predictor(app: Flask, model_dir: str) -> None:
 def open_prediction_log(app: Flask) -> None:
     """The log every prediction is written to (None when PREDICTION_LOG is empty)."""
     path = app.config["PREDICTION_LOG"]
+    if path == STDOUT:  # in the cloud: the platform's log service keeps stdout
+        app.extensions["prediction_log"] = StdoutPredictionLog()
+        return
     app.extensions["prediction_log"] = (
         PredictionLog(
             path,

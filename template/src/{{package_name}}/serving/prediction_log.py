@@ -29,6 +29,19 @@ cuts a partial write back off), and each write starts on a line of its own
 (`start_on_a_new_line`). `write` returns how many records it had to drop, and
 the service counts them in /metrics: predictions go on, the loss is visible.
 
+In the cloud the container's disk is thrown away with the container (Cloud
+Run, Fargate, Container Apps and Lambda all start fresh), so a file there
+would be lost. With PREDICTION_LOG=stdout the service prints each record as
+one JSON line on standard output instead, wrapped so a log search can pick
+it out of everything else the service prints:
+
+    {"event": "prediction", "record": {...the record above...}}
+
+The platform's log service (CloudWatch Logs, Cloud Logging, Azure Monitor)
+keeps those lines; the drift monitor reads them back (`record_from_stdout_line`,
+used by monitoring/cloud_logs.py) and writes them into a JSON-lines file with
+`write_records`, so `make monitor` reads the same format either way.
+
 The service imports this module, so it uses the standard library only (no
 pandas, no Flask): reading a log costs nothing to import.
 """
@@ -52,6 +65,10 @@ log = logging.getLogger(__name__)
 
 # Relative to the project root, where `make serve` and `make monitor` run.
 DEFAULT_PATH = "logs/predictions.jsonl"
+# PREDICTION_LOG=stdout: records go to standard output, for the platform's logs.
+STDOUT = "stdout"
+# The "event" of a prediction line on stdout: what log searches filter on.
+EVENT = "prediction"
 
 
 def log_record(
@@ -176,6 +193,89 @@ class PredictionLog:
             if older.exists():
                 older.replace(f"{self.path}.{index + 1}")
         self.path.replace(f"{self.path}.1")
+
+
+def stdout_line(record: dict[str, Any]) -> bytes:
+    """A record as the service prints it: one JSON line, {"event": "prediction", "record": ...}.
+
+    Wrapped, not printed bare, for two reasons: the platform's log search can
+    keep only these lines by one field (event), and no field of the record
+    collides with a field the platform gives a meaning of its own (Cloud
+    Logging, for one, reads a top-level "timestamp" or "severity").
+    """
+    wrapped = {"event": EVENT, "record": record}
+    return json.dumps(wrapped, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def record_from_stdout_line(text: str) -> dict[str, Any] | None:
+    """The record in a line printed by `stdout_line`; None for any other line."""
+    try:
+        wrapped = json.loads(text)
+    except ValueError:
+        return None  # gunicorn's own lines, tracebacks ...: not ours
+    return record_from_payload(wrapped)
+
+
+def record_from_payload(wrapped: Any) -> dict[str, Any] | None:
+    """The record in an already-parsed stdout line (Cloud Logging parses them for us)."""
+    if not isinstance(wrapped, dict) or wrapped.get("event") != EVENT:
+        return None
+    record, problem = parse_line(json.dumps(wrapped.get("record")))
+    return record if not problem else None
+
+
+class StdoutPredictionLog:
+    """Print prediction records to standard output (PREDICTION_LOG=stdout).
+
+    Several gunicorn workers share one stdout. Each line goes out in one
+    `os.write` call, so lines of different workers do not mix (the kernel
+    keeps a single write to a pipe whole up to 4096 bytes; a record is far
+    smaller unless a request carries very long text).
+    """
+
+    def __init__(self, fd: int = 1):
+        self.fd = fd
+        self._thread_lock = threading.Lock()
+        self._warned = False
+
+    def write(
+        self,
+        rows: list[dict[str, Any]],
+        results: list[dict[str, Any]],
+        model_version: str,
+        request_id: str,
+    ) -> int:
+        """Print one line per input row; return how many could not be written."""
+        timestamp = datetime.now(timezone.utc).isoformat()
+        lines = [
+            stdout_line(log_record(features, result, model_version, request_id, timestamp))
+            for features, result in zip(rows, results, strict=True)
+        ]
+        written = 0
+        try:
+            with self._thread_lock:
+                for line in lines:
+                    os.write(self.fd, line)
+                    written += 1
+        except OSError as problem:
+            if not self._warned:
+                log.warning("prediction records cannot be written to stdout: %s", problem)
+                self._warned = True
+        return len(lines) - written
+
+
+def write_records(path: str | Path, records: list[dict[str, Any]]) -> Path:
+    """Write records as a prediction log file (JSON lines), replacing the file.
+
+    The drift monitor uses it for records read back from a cloud's logs, so
+    `make monitor` reads them exactly as it reads the service's own file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, separators=(",", ":")) + "\n")
+    return path
 
 
 class NoPredictionLog(FileNotFoundError):
