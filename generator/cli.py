@@ -157,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         question="cloud_provider",
         help="the cloud whose CLI to check (default: the project's)",
     )
+    add_grow_parser(commands)
     return parser
 
 
@@ -179,6 +180,26 @@ def add_roadmap_parser(commands) -> None:
         const=Path("."),
         type=Path,
         help="show progress per stage for the project at PATH (default: .) or a roadmap.md file",
+    )
+
+
+def add_grow_parser(commands) -> None:
+    parser = commands.add_parser(
+        "grow",
+        help="add the roadmap's next stage to a project started small (new --set stage=...)",
+        description="Add the next roadmap stage's files to the project at PATH with a three-way "
+        "merge that keeps your own edits. Commit your work first; grow commits nothing.",
+    )
+    parser.add_argument(
+        "path", metavar="PATH", nargs="?", default=".", help="the project (default: .)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="assign",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="at the last stage: the extras, e.g. experiment_tracking=mlflow (default: none)",
     )
 
 
@@ -208,6 +229,10 @@ def run(argv: list[str] | None = None) -> int:
         from generator.update import run_update
 
         return run_update(args)
+    if args.command == "grow":
+        from generator.grow import run_grow
+
+        return run_grow(args)
     if args.command == "doctor":
         from generator.doctor import run_doctor
 

@@ -200,8 +200,11 @@ def untracked_files(project: Path) -> set[str]:
     return set(filter(None, listed.stdout.split("\0")))
 
 
-def merge(project: Path, to: str | None) -> None:
-    """copier's three-way merge of the template version `to` (default: newest) into `project`."""
+def merge(project: Path, to: str | None, data: dict[str, Any] | None = None) -> None:
+    """copier's three-way merge of the template version `to` (default: newest) into `project`.
+
+    `data`: answers that change (`grow` changes the stage); the others stay.
+    """
     import warnings
 
     from copier import run_update as copier_update
@@ -210,6 +213,7 @@ def merge(project: Path, to: str | None) -> None:
         warnings.simplefilter("ignore")
         copier_update(
             str(project),
+            data=data or {},
             defaults=True,
             overwrite=True,
             quiet=True,
