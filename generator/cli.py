@@ -8,6 +8,7 @@ copier, rich, questionary, PyYAML) is imported when that command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -39,11 +40,26 @@ class CommandParser(argparse.ArgumentParser):
                 action.choices = choice_values(question)
         return super().parse_known_args(args, namespace)
 
+    def format_help(self) -> str:
+        """The help, with an epilog made only now if it reads copier.yml (`epilog_from`)."""
+        make_epilog = getattr(self, "epilog_from", None)
+        if make_epilog is not None:
+            self.epilog = make_epilog()
+        return super().format_help()
+
+
+# Help text as written: the examples' columns stay lined up.
+_HELP_FORMAT = {"formatter_class": argparse.RawDescriptionHelpFormatter}
+
 
 def build_parser() -> argparse.ArgumentParser:
+    from generator.help_text import EXAMPLES
+
     parser = argparse.ArgumentParser(
         prog="mlops-portfolio",
         description="Generate a working MLOps portfolio repository and its learning roadmap.",
+        epilog=EXAMPLES,
+        **_HELP_FORMAT,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
@@ -52,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         "new",
         help="generate a new project in DEST",
         description="Generate a new MLOps project in DEST (a new or empty directory).",
+        **_HELP_FORMAT,
     )
+    new.epilog_from = new_epilog
     new.add_argument("dest", metavar="DEST", type=Path, help="directory to create")
     new.add_argument(
         "--defaults",
@@ -65,14 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="YAML file of answers (e.g. a .copier-answers.yml a teacher shares)",
     )
+    from generator.completion import set_completions
+
     new.add_argument(
         "--set",
         metavar="KEY=VALUE",
         action="append",
         default=[],
         dest="assign",
-        help="set one answer; repeatable; wins over --answers",
-    )
+        help="set one answer; repeatable; wins over --answers (the keys are listed below)",
+    ).completer = set_completions  # what TAB offers after --set
     new.add_argument(
         "--data",
         metavar="FILE.csv",
@@ -158,7 +178,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="the cloud whose CLI to check (default: the project's)",
     )
     add_grow_parser(commands)
+    add_completion_parser(commands)
+    add_present_parser(commands)
+    add_check_parser(commands)
+    add_class_parser(commands)
     return parser
+
+
+def new_epilog() -> str:
+    """`new --help`'s examples and every `--set` key with its choices, from copier.yml."""
+    from generator.help_text import NEW_EXAMPLES, set_keys
+
+    return f"{set_keys()}\n{NEW_EXAMPLES}"
+
+
+def add_completion_parser(commands) -> None:
+    from generator.completion import INSTALL, SHELLS
+
+    installing = "\n".join(f"  {shell}: {INSTALL[shell]}" for shell in SHELLS)
+    parser = commands.add_parser(
+        "completion",
+        help="print the TAB-completion script for bash, zsh or fish",
+        description="Print the script that makes TAB complete mlops-portfolio's commands,\n"
+        "options and answers (new --set <TAB>) in your shell.",
+        epilog=f"install it once (a new shell then has it):\n{installing}",
+        **_HELP_FORMAT,
+    )
+    parser.add_argument("shell", metavar="SHELL", choices=SHELLS, help=", ".join(SHELLS))
 
 
 def add_roadmap_parser(commands) -> None:
@@ -203,6 +249,85 @@ def add_grow_parser(commands) -> None:
     )
 
 
+def add_present_parser(commands) -> None:
+    parser = commands.add_parser(
+        "present",
+        help="print resume bullets and interview answers with your model's real metrics",
+        description="Print private interview notes for the trained project at PATH: resume "
+        "bullets and model answers, filled with its test-set metrics. They are printed, never "
+        "written into the repository: rewrite them in your own words.",
+    )
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        default=".",
+        help="the generated project, after make train (default: the current directory)",
+    )
+
+
+def add_check_parser(commands) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="check which roadmap exercises your project's work passes",
+        description="Check the roadmap's exercises in the project at PATH: each compares your "
+        "work with the project's first commit and says what is missing. Exit code 1 while an "
+        "exercise is open.",
+    )
+    parser.add_argument(
+        "path", metavar="PATH", nargs="?", default=".", help="the project (default: .)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
+
+
+def add_class_parser(commands) -> None:
+    parser = commands.add_parser(
+        "class",
+        help="for teachers: make a repository per student, then report on their work",
+        description="Make one project per student from a roster, or report on the students' "
+        "local clones.",
+    )
+    actions = parser.add_subparsers(dest="class_command", metavar="ACTION", required=True)
+    new = actions.add_parser(
+        "new",
+        help="make one project per row of ROSTER.csv in DIR/<github user>",
+        description="Make one project per student, each all or nothing, as `new --defaults` "
+        "would with the row's answers. ROSTER.csv's columns: name, email, github, and "
+        "optionally use case, data (a CSV file, relative to the roster) with target, cloud, "
+        "or any question's key. A row that breaks a rule is refused with the reason "
+        "(exit code 2); the others are made.",
+    )
+    new.add_argument("roster", metavar="ROSTER.csv", help="the class list")
+    new.add_argument("dir", metavar="DIR", help="where the projects go (one folder each)")
+    new.add_argument(
+        "--set",
+        dest="assign",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an answer for every student (a row's own column wins), e.g. cloud_provider=gcp",
+    )
+    report = actions.add_parser(
+        "report",
+        help="check each student's clone; write a Markdown and an HTML table",
+        description="For each project (a DIR, or the projects directly inside it): exercises "
+        "passed, tests green, CI and deploy workflows, monitoring run, a rubric score. The "
+        "students' code runs only in subprocesses, each stopped after --timeout seconds.",
+    )
+    report.add_argument(
+        "dirs", metavar="DIR", nargs="+", help="a student's clone, or a class folder"
+    )
+    report.add_argument(
+        "--out", default="class-report", help="file name without suffix (default: class-report)"
+    )
+    report.add_argument(
+        "--timeout", type=float, default=600, help="seconds per student's command (default: 600)"
+    )
+    report.add_argument(
+        "--no-tests", action="store_true", help="do not run the students' tests (faster)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return run(argv)
@@ -216,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:
+        # A shell asks what TAB may complete (the script `completion` prints):
+        # answer and exit, before anything runs.
+        from generator.completion import complete
+
+        complete(parser)
     args = parser.parse_args(argv)
     if args.command == "new":
         from generator.new import run_new
@@ -237,5 +368,21 @@ def run(argv: list[str] | None = None) -> int:
         from generator.doctor import run_doctor
 
         return run_doctor(args)
+    if args.command == "present":
+        from generator.present import run_present
+
+        return run_present(args)
+    if args.command == "class":
+        from generator.classroom import run_class
+
+        return run_class(args)
+    if args.command == "check":
+        from generator.exercises import run_check
+
+        return run_check(args)
+    if args.command == "completion":
+        from generator.completion import run_completion
+
+        return run_completion(args)
     parser.print_help()
     return EXIT_OK

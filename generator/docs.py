@@ -1,15 +1,19 @@
-"""Write docs/questions.md, the reference of every question, from copier.yml.
+"""Write the files made from copier.yml: docs/questions.md and the cookiecutter.json.
 
-copier.yml is the only place a question is defined; this page is generated
-from it so the two cannot drift apart (tests/test_docs.py fails when they do).
+copier.yml is the only place a question is defined. docs/questions.md, the
+reference of every question, and generator/cookiecutter/cookiecutter.json,
+the same questions for `cookiecutter` users, are generated from it so they
+cannot drift apart (tests/test_docs.py and tests/test_cookiecutter.py fail
+when they do).
 
-    python -m generator.docs           # rewrite docs/questions.md
-    python -m generator.docs --check   # exit 1 if it is out of date
+    python -m generator.docs           # rewrite both
+    python -m generator.docs --check   # exit 1 if one is out of date
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shlex
 import sys
@@ -19,6 +23,9 @@ from generator.questions import MISSING, Questionnaire
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "docs" / "questions.md"
+COOKIECUTTER_OUTPUT = REPO / "generator" / "cookiecutter" / "cookiecutter.json"
+# The folder cookiecutter creates: `new DEST`'s DEST, asked first.
+COOKIECUTTER_FOLDER = "folder"
 _RULE = re.compile(r"%\}(.*?)(?=\{%|$)", re.S)
 _EXPRESSION = re.compile(r"\{\{\s*(\w+)[^}]*\}\}")
 
@@ -97,20 +104,69 @@ def render(copier_yml: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cookiecutter_json(copier_yml: Path) -> str:
+    """copier.yml's questions as cookiecutter asks them, in the same order.
+
+    cookiecutter cannot run copier's Jinja, so a default worked out from
+    other answers or from `git config` (the slug, your name) is left empty
+    here: the front door's hook passes on only what was typed, and
+    mlops-portfolio works out the rest exactly as `new` does. A choice lists
+    copier.yml's default first (cookiecutter's default is the first item);
+    `__prompts__` gives each question its help line and each choice its label.
+    A value worked out from a CSV file (`data_spec`) is not asked.
+    """
+    questionnaire = Questionnaire(copier_yml)
+    context: dict = {COOKIECUTTER_FOLDER: "my-mlops-project"}
+    prompts: dict = {
+        COOKIECUTTER_FOLDER: "The folder to create for your project (DEST of mlops-portfolio new)"
+    }
+    for q in questionnaire.questions:
+        if q.type == "yaml":
+            continue
+        derived = isinstance(q.default, str) and "{{" in q.default
+        if q.choices:
+            values = list(q.choices.values())
+            first = q.default if q.default in values else values[0]
+            context[q.key] = [first, *(value for value in values if value != first)]
+            prompts[q.key] = {
+                "__prompt__": q.help,
+                **{str(value): label for label, value in q.choices.items()},
+            }
+        elif q.type == "bool":
+            context[q.key] = bool(q.default) if q.default is not MISSING else False
+            prompts[q.key] = q.help
+        else:
+            context[q.key] = "" if derived or q.default is MISSING else q.default
+            prompts[q.key] = q.help + (" Leave empty to have it worked out." if derived else "")
+    context["__prompts__"] = prompts
+    return json.dumps(context, indent=2, ensure_ascii=False) + "\n"
+
+
+def outputs() -> dict[Path, str]:
+    """Each generated file and the text it must have."""
+    copier_yml = REPO / "copier.yml"
+    return {OUTPUT: render(copier_yml), COOKIECUTTER_OUTPUT: cookiecutter_json(copier_yml)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.docs", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 if docs/questions.md is stale")
+    parser = argparse.ArgumentParser(
+        prog="python -m generator.docs",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if a file is stale")
     args = parser.parse_args(argv)
-    text = render(REPO / "copier.yml")
-    if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else ""
-        if current != text:
-            print(f"{OUTPUT} is out of date: run `python -m generator.docs`", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT}")
-    return 0
+    stale = 0
+    for path, text in outputs().items():
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if args.check:
+            if current != text:
+                print(f"{path} is out of date: run `python -m generator.docs`", file=sys.stderr)
+                stale = 1
+        elif current != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    return stale
 
 
 if __name__ == "__main__":

@@ -33,13 +33,17 @@ def answers_for(cloud: str | None, project: Path | None = None) -> dict[str, Any
 
     Raises AnswerError when the project's answers file is broken.
     """
-    from generator.answers import read_project_answers, without_bookkeeping
+    from generator.answers import _AsRecorded, read_project_answers, without_bookkeeping
     from generator.errors import AnswerError
     from generator.questions import Questionnaire
     from generator.template_source import template_root
 
-    questionnaire = Questionnaire(template_root() / "copier.yml")
-    given = without_bookkeeping(read_project_answers(project)) if project is not None else {}
+    recorded = read_project_answers(project) if project is not None else {}
+    # A project's own-data profile (data_spec) is taken as recorded, as
+    # read_project_answers checks it: its CSV file may be gone.
+    hooks = _AsRecorded(recorded) if recorded else None
+    questionnaire = Questionnaire(template_root() / "copier.yml", hooks=hooks)
+    given = without_bookkeeping(recorded)
     given = {k: v for k, v in given.items() if k in questionnaire.keys}
     if cloud is not None:
         given["cloud_provider"] = cloud
@@ -54,12 +58,17 @@ def answers_for(cloud: str | None, project: Path | None = None) -> dict[str, Any
 def load_roadmap(answers: dict[str, Any]) -> dict[str, Any]:
     """The roadmap data rendered with `answers`, exactly as the template sees it."""
     import yaml
+    from jinja2 import FileSystemLoader
 
     from generator.questions import template_environment
     from generator.template_source import template_root
 
     text = (template_root() / ROADMAP_DATA).read_text(encoding="utf-8")
-    rendered = template_environment().from_string(text).render(**answers)
+    environment = template_environment()
+    # Its `{% from 'template/_data/...' import ... %}` lines are found from the
+    # template's root, as copier finds them.
+    environment.loader = FileSystemLoader(template_root())
+    rendered = environment.from_string(text).render(**answers)
     return yaml.safe_load(rendered)
 
 

@@ -5,11 +5,16 @@ generator/_template, or a source checkout's working tree) or another copy of
 it given with `--template URL-OR-PATH` and `--vcs-ref`. Finding that source
 is one job; writing the project (render.py) is another, so each can change
 without the other.
+
+An installed wheel also carries the template's released versions as a git
+bundle (generator/_template/releases.bundle, written by build_hook.py):
+`update` reads the template repository TEMPLATE_URL from it, with no network.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -33,6 +38,49 @@ def template_root() -> Path:
     if (packaged / "copier.yml").is_file():
         return packaged
     return PACKAGE_DIR.parent
+
+
+def releases_bundle() -> Path | None:
+    """The installed wheel's git bundle of the template's released versions, or None.
+
+    It holds every release up to this package's own version (`v<version>`
+    tags), so a project made by this or an older release can be updated to
+    this one offline. A source checkout has its git history instead.
+    """
+    bundle = PACKAGE_DIR / "_template" / "releases.bundle"
+    return bundle if bundle.is_file() else None
+
+
+@contextlib.contextmanager
+def template_url_read_from(bundle: Path) -> Iterator[None]:
+    """While inside, every git command reads TEMPLATE_URL from `bundle` instead.
+
+    git's `url.<base>.insteadOf` setting rewrites a URL before git uses it;
+    given in the environment (GIT_CONFIG_COUNT/KEY/VALUE), it applies to the
+    git commands copier runs and to nothing else. The project's answers file
+    keeps TEMPLATE_URL, so plain `copier update` still works online. copier
+    keeps clones of remote templates in a cache keyed by their URL: a
+    temporary cache keeps the bundle's copy out of the user's.
+    """
+    from plumbum import local  # copier runs git through plumbum's environment
+
+    count = int(local.env.get("GIT_CONFIG_COUNT", "0") or 0)  # keep the user's own
+    rewrite = {
+        "GIT_CONFIG_COUNT": str(count + 1),
+        f"GIT_CONFIG_KEY_{count}": f"url.{bundle}.insteadOf",
+        f"GIT_CONFIG_VALUE_{count}": TEMPLATE_URL,
+    }
+    cache = os.environ.get("COPIER_CACHE_DIR")
+    with tempfile.TemporaryDirectory(prefix="mlops-portfolio-copier-cache-") as tmp:
+        os.environ["COPIER_CACHE_DIR"] = tmp
+        try:
+            with local.env(**rewrite):
+                yield
+        finally:
+            if cache is None:
+                os.environ.pop("COPIER_CACHE_DIR", None)
+            else:
+                os.environ["COPIER_CACHE_DIR"] = cache
 
 
 @dataclass

@@ -5,19 +5,29 @@ was made from (the answers file's `_commit`) and the new one with the same
 answers, and applies their difference to the project, so the user's own
 edits stay. Where both changed the same lines, the file gets conflict
 markers to resolve, as in any git merge.
+
+A project made by an installed mlops-portfolio records the template
+repository TEMPLATE_URL. The installed package answers for that URL from
+the git bundle of released versions it carries, so such a project updates
+to the installed version with no network: upgrading mlops-portfolio
+(`uv tool upgrade mlops-portfolio`) and running `update` is the whole story.
+`--template` reads another copy of the template instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from generator import TEMPLATE_URL, __version__
 from generator.answers import ANSWERS_FILE, read_answers_file, read_project_answers, record_source
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
 from generator.interrupts import Interrupts
 from generator.lock import relock
+from generator.template_source import releases_bundle, template_url_read_from
 
 
 def git(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -137,6 +147,21 @@ def run_update(args) -> int:
                 ],
             )
 
+    # The template repository a wheel records: read from the installed bundle.
+    bundle = releases_bundle() if not template and source == TEMPLATE_URL else None
+    where = f"the releases in mlops-portfolio {__version__} (offline)" if bundle else source
+    if bundle and before["_commit"] not in released_versions(bundle):
+        return fail(
+            console,
+            [
+                f"{project} was made by mlops-portfolio {before['_commit']}, which the "
+                f"installed mlops-portfolio {__version__} does not know (a newer release?): "
+                "upgrade it first (uv tool upgrade mlops-portfolio, or pipx upgrade "
+                "mlops-portfolio), or pass --template with the template's repository; "
+                "nothing was changed"
+            ],
+        )
+
     # From here on the project changes: a failure or a signal puts it back
     # exactly as it was (HEAD, and the clean tree checked above).
     start = Snapshot.take(project)
@@ -144,8 +169,8 @@ def run_update(args) -> int:
         try:
             if record:
                 commit_new_source(project, template, before)
-            with out.status(f"Merging the newest template from {source}..."):
-                merge(project, args.to)
+            with out.status(f"Merging the newest template from {where}..."):
+                merge(project, args.to, bundle)
             interrupts.check()
             interrupts.armed = False  # merged: a signal from now on changes nothing
         except BaseException as error:
@@ -159,7 +184,7 @@ def run_update(args) -> int:
             return fail(
                 console,
                 [
-                    f"{why_it_failed(error, source, args.to, answers_file, before)}; "
+                    f"{why_it_failed(error, where, args.to, answers_file, before)}; "
                     "nothing was changed"
                 ],
             )
@@ -173,6 +198,18 @@ def run_update(args) -> int:
             "or undo it with: git reset --hard && git clean -fd"
         )
         return EXIT_INTERRUPTED
+
+
+def released_versions(bundle: Path) -> set[str]:
+    """The release tags (`v<version>`) in the installed package's bundle."""
+    heads = subprocess.run(
+        ["git", "bundle", "list-heads", str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    ).stdout
+    return {line.split("refs/tags/", 1)[1] for line in heads.splitlines() if "refs/tags/" in line}
 
 
 class Snapshot:
@@ -200,16 +237,23 @@ def untracked_files(project: Path) -> set[str]:
     return set(filter(None, listed.stdout.split("\0")))
 
 
-def merge(project: Path, to: str | None, data: dict[str, Any] | None = None) -> None:
+def merge(
+    project: Path,
+    to: str | None,
+    bundle: Path | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
     """copier's three-way merge of the template version `to` (default: newest) into `project`.
 
+    With `bundle`, git reads the template repository TEMPLATE_URL from it.
     `data`: answers that change (`grow` changes the stage); the others stay.
     """
     import warnings
 
     from copier import run_update as copier_update
 
-    with warnings.catch_warnings():
+    offline = template_url_read_from(bundle) if bundle else contextlib.nullcontext()
+    with offline, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         copier_update(
             str(project),
@@ -238,13 +282,13 @@ def why_it_failed(
     text = str(error).strip()
     if isinstance(error, SourceNotRecorded):
         return text
+    unknown = _UNKNOWN_VERSION.match(text)
     refused = _REFUSED_ANSWER.match(text)
     if refused:
         # The template version the project records has other rules than this
         # mlops-portfolio: the answer is still the answers file's to fix.
         rule = text[refused.end() :]
         return f"{answers_file}: {refused.group(1)}: {rule} (the template at {source} refuses it)"
-    unknown = _UNKNOWN_VERSION.match(text)
     if unknown and unknown.group(1) == to:
         return f"--to {to}: the template at {source} has no such version (git tag or commit)"
     if unknown and unknown.group(1) == before.get("_commit"):

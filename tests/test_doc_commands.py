@@ -7,17 +7,26 @@ Fast: render only. From each ```bash/sh/console block, every command is checked:
   has no activated virtualenv, so bare `python -m <package>` fails;
 - `... python -m <package> SUB`: SUB is a subcommand of the package's CLI;
 - a repository path it names exists (outputs of make tasks excepted).
+
+Slow (`--runslow`): in one rendered project, the safe commands are RUN, in
+the order the README and docs give them, after `make setup`: nothing that
+needs the network or a cloud, pushes an image or keeps running (`make
+serve`, `mlflow ui`); each must exit 0. The same trained project then checks
+`mlops-portfolio present` against its real metrics.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import generate
+from helpers import cli, generate, require_tool, run, uv_bin
 
 OPTION_SETS = {
     "aws-default": {"cloud_provider": "aws"},
@@ -115,6 +124,7 @@ def problems(project: Path) -> list[str]:
                 path = word.lstrip("@")
                 if (
                     "/" not in path
+                    or path.startswith("../")  # beside the project, e.g. a copy to compare with
                     or "://" in path
                     or "$" in path
                     or "=" in path
@@ -156,3 +166,85 @@ def test_a_bare_python_call_is_caught(tmp_path):
     found = problems(project)
     assert any("needs the virtualenv" in p for p in found)
     assert any("no-such-task" in p for p in found)
+
+
+# -- running them (slow) -----------------------------------------------------------
+# What a fresh project runs offline, quickly and to completion. Everything else
+# is left out on purpose: the network or a cloud (`make lock`, deploys, pushes),
+# docker, a service that keeps running (`make serve`, `make up`, `make
+# mlflow-ui`) or one that must be running (`make smoke`, `make monitor` after
+# `make simulate-traffic`).
+SAFE_TARGETS = {"help", "setup", "data", "train", "evaluate", "predict", "test", "lint",
+                "format", "report", "docs"}
+SAFE_SUBCOMMANDS = {"--help", "data", "train", "evaluate", "predict"}
+RUN_SET = "aws-default"
+
+
+def runnable(words: list[str], package: str) -> bool:
+    """True for a command `test_the_safe_commands_run_in_a_fresh_project` runs."""
+    while words and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]):
+        words = words[1:]
+    if not words:
+        return False
+    if words[0] == "make":
+        targets = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+        return bool(targets) and set(targets) <= SAFE_TARGETS
+    if words[0] == ".venv/bin/python" and words[1:3] == ["-m", package]:
+        return len(words) > 3 and words[3] in SAFE_SUBCOMMANDS
+    return False
+
+
+def test_runnable_keeps_only_the_safe_commands():
+    assert runnable(["make", "train", "DATA=data/dataset.csv"], "pkg")
+    assert runnable(["PORT=9000", "make", "help"], "pkg")
+    assert runnable([".venv/bin/python", "-m", "pkg", "--help"], "pkg")
+    for unsafe in (["make", "serve"], ["make", "train", "serve"], ["make", "docker-push"],
+                   ["make", "lock"], ["make", "monitor"], ["make", "mlflow-ui"],
+                   [".venv/bin/python", "-m", "pkg", "simulate-traffic"],
+                   ["curl", "http://127.0.0.1:8080/health"], ["kubectl", "apply", "-f", "k8s/"]):
+        assert not runnable(unsafe, "pkg"), unsafe
+
+
+@pytest.mark.slow
+def test_the_safe_commands_run_in_a_fresh_project(tmp_path):
+    """Every safe command of README.md and docs/*.md, run as written, in order."""
+    require_tool("make")
+    project = generate(tmp_path / "proj", **OPTION_SETS[RUN_SET])
+    package = next(p.parent.name for p in (project / "src").glob("*/__main__.py"))
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    # uv from the test's environment, as uv on PATH would be; Python is this one.
+    env.update(UV=uv_bin(), UV_PYTHON=sys.executable)
+    run(["make", "setup"], cwd=project, env=env, timeout=900)  # the README's first step
+
+    ran, seen = [], set()
+    for doc in doc_files(project):
+        for words in commands(doc.read_text(encoding="utf-8")):
+            key = " ".join(words)
+            if key in seen or not runnable(words, package):
+                continue
+            seen.add(key)
+            variables = {}
+            while re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]):
+                name, _, value = words[0].partition("=")
+                variables[name] = value
+                words = words[1:]
+            result = run(words, cwd=project, env={**env, **variables}, timeout=900, check=False)
+            assert result.returncode == 0, (
+                f"{doc.relative_to(project)}: `{key}` exited {result.returncode}\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
+            ran.append(key)
+    # The walk-through a beginner follows is really there, and was run.
+    for expected in ("make train", "make report", "make test", "make evaluate",
+                     f".venv/bin/python -m {package} --help"):
+        assert expected in ran, (expected, ran)
+    assert (project / "models" / "metadata.json").is_file()
+
+    # `mlops-portfolio present` on this trained project: its real metrics.
+    metadata = json.loads((project / "models" / "metadata.json").read_text(encoding="utf-8"))
+    result = cli("present", project)
+    assert result.returncode == 0, result.stderr
+    assert metadata["model_version"] in result.stdout
+    assert f"ROC-AUC {metadata['metrics']['roc_auc']:.3f}" in result.stdout
+    assert f"Recall {metadata['metrics']['recall']:.3f}" in result.stdout
+    print(f"ran {len(ran)} documented commands: {ran}")

@@ -11,12 +11,14 @@ from generator import roadmap
 from helpers import cli
 
 CLOUDS = ["aws", "gcp", "azure", "none"]
-# The article's path, in its order (the headings must carry these words).
+# The article's path, in its order (the headings must carry these words),
+# with the monitoring stage this project adds after the portfolio project.
 ARTICLE_PATH = [
     "Foundations",
     "DevOps and CI/CD",
     "cloud provider and its certification",
     "portfolio project",
+    "Monitoring",
     "Document it on GitHub",
     "courses",
 ]
@@ -30,9 +32,15 @@ CERTIFICATIONS = {
 # Retired or retiring exams that must be named as such, never recommended.
 RETIREMENTS = {"aws": ["MLS-C01"], "azure": ["DP-100", "AI-900", "AI-102"],
                "none": ["MLS-C01", "DP-100"]}
-# Written by `make train`, not committed: a mention of one is checked by the
-# slow test that trains (tests/test_docs.py), not by existence here.
-TRAINING_OUTPUTS = {"models/metadata.json"}
+# Written by `make train` and the other make tasks, not committed: a mention
+# of one is checked by the slow tests that run them (tests/test_docs.py,
+# tests/test_doc_commands.py), not by existence here.
+TRAINING_OUTPUTS = {
+    "models/metadata.json",
+    "logs/predictions.jsonl",
+    "reports/drift/report.html",
+    "dvc.lock",
+}
 FILE_SUFFIXES = (".py", ".yml", ".yaml", ".json", ".md", ".toml", ".txt", ".cfg", ".conf")
 FILE_NAMES = {"Makefile", "Dockerfile", ".dockerignore", ".gitignore", "LICENSE"}
 

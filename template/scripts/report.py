@@ -41,17 +41,6 @@ METRICS = {
     "rmse": ("Root mean squared error", False),
     "r2": ("R²", True),
 }
-TASKS = {
-    "binary": "binary classification",
-    "multiclass": "multiclass classification",
-    "regression": "regression",
-}
-# The two numbers worth a line on a resume, per task.
-HEADLINE = {
-    "binary": ["roc_auc", "recall"],
-    "multiclass": ["accuracy", "f1_macro"],
-    "regression": ["r2", "mae"],
-}
 
 
 def metric_name(key: str) -> str:
@@ -122,27 +111,6 @@ def metrics_block(metadata: dict, gate: dict) -> str:
     return "\n".join(rows)
 
 
-def resume_block(metadata: dict) -> str:
-    """Resume bullet points carrying the model's real headline numbers."""
-    scores = metadata["metrics"]
-    keys = [k for k in HEADLINE.get(metadata["task"], []) if k in scores] or list(scores)[:2]
-    headline = " and ".join(f"{metric_name(k)} {scores[k]:.3f}" for k in keys)
-    test_rows = metadata.get("data", {}).get("rows", {}).get("test", "?")
-    task = TASKS.get(metadata["task"], metadata["task"])
-    return "\n".join(
-        [
-            f"- Built an end-to-end {task} ML service in Python (scikit-learn, Flask, "
-            f"gunicorn) reaching {headline} on {test_rows} held-out test rows.",
-            "- Automated training, testing and container builds with GitHub Actions and a "
-            "`make`-based workflow; a quality gate fails CI before a worse model can ship.",
-            "- Packaged the model in a multi-stage, non-root Docker image that trains during the "
-            "build and serves a schema-validated JSON API (`/predict`, `/health`, `/ready`).",
-            f"- Versioned every model (`{metadata['model_version']}`) with its metrics, data "
-            "fingerprint, parameters and library versions, so any prediction can be traced back.",
-        ]
-    )
-
-
 def replace_block(text: str, name: str, body: str) -> tuple[str, bool]:
     """Replace the text between the `name` markers; False when the markers are missing."""
     pattern = re.compile(
@@ -164,10 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8")) or {}
-    blocks = {
-        "metrics": metrics_block(metadata, params.get("quality_gate") or {}),
-        "resume": resume_block(metadata),
-    }
+    blocks = {"metrics": metrics_block(metadata, params.get("quality_gate") or {})}
     for path in args.files:
         if not path.is_file():
             print(f"skipped {path}: not found")
