@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator import TEMPLATE_URL
 from generator.answers import ANSWERS_FILE, read_project_answers
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
 from generator.interrupts import Interrupts
+from generator.template_source import releases_bundle
 from generator.update import Snapshot, git, merge, problems_before_update, untracked_files
 
 LAST_STAGE = "all"
@@ -66,12 +68,22 @@ def run_grow(args) -> int:
             console,
             [f"--set: the next stage is {following}; the extras are chosen at the last stage"],
         )
+    try:
+        # The extras meet copier.yml's rules here, as `new --set` would check them.
+        checked = Questionnaire(template_root() / "copier.yml").resolve(
+            {"stage": following, **extra}
+        )
+    except AnswerError as error:
+        return fail(console, error.problems)
+    extra = {key: checked[key] for key in extra}
 
+    # A wheel-made project records TEMPLATE_URL: its version is in the installed bundle.
+    bundle = releases_bundle() if before.get("_src_path") == TEMPLATE_URL else None
     start = Snapshot.take(project)
     with Interrupts() as interrupts:
         try:
             with out.status(f"Adding stage {labels[following]}..."):
-                merge(project, before["_commit"], data={"stage": following, **extra})
+                merge(project, before["_commit"], bundle, data={"stage": following, **extra})
                 relock_if_needed(project)
             interrupts.check()
             interrupts.armed = False

@@ -8,6 +8,7 @@ the learner commits after each stage, as grow asks.
 from __future__ import annotations
 
 import filecmp
+import json
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,13 @@ def test_a_stage_adds_its_files_keeps_the_learners_edit_and_commits_nothing(temp
     assert "l2_regularization: 0.5" in params.read_text()
     assert (project / ".pre-commit-config.yaml").is_file()
     assert not (project / "Dockerfile").exists()  # one stage at a time
-    assert run(["git", "rev-parse", "HEAD"], cwd=project).stdout == head
+    assert run(["git", "rev-parse", "HEAD"], cwd=project).stdout == head  # grow commits nothing
+
+    commit(project, "Grow to stage ci")
+    checked = json.loads(cli("check", "--json", project).stdout)["exercises"]
+    status = {row["id"]: row["status"] for row in checked}
+    assert status["pre-commit-hook"] == "open"  # the hooks grow added are not the learner's
+    assert status["route-with-test"] == "not in this project"  # the API comes at stage 3
 
 
 def test_uncommitted_work_is_refused_and_nothing_changes(template, tmp_path):
@@ -142,6 +149,7 @@ def test_a_refused_extra_at_the_last_stage_changes_nothing(template, tmp_path):
     project = new(template, tmp_path / "proj", {"stage": "monitoring"})
     result = grow(template, project, "--set", "include_kubernetes=maybe")
     assert result.returncode == 2
-    assert "nothing was changed" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: include_kubernetes: ")
+    assert "Traceback" not in result.stderr
     assert run(["git", "status", "--porcelain"], cwd=project).stdout == ""
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["stage"] == "monitoring"
