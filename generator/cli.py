@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     update = commands.add_parser(
         "update",
         help="merge a newer template version into a generated project",
-        description="Bring a newer template version into a project made by mlops-portfolio. "
-        "A three-way merge keeps your own edits; review the result with git diff.",
+        description="Bring a newer template version into a project made by mlops-portfolio, "
+        "or change an answer (--set). A three-way merge keeps your own edits; review the "
+        "result with git diff.",
     )
     update.add_argument(
         "path",
@@ -158,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="the template version (git tag or commit) to update to (default: the newest tag)",
     )
+    update.add_argument(
+        "--set",
+        dest="assign",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change an answer, e.g. include_jenkins=true: the merge brings what it adds",
+    ).completer = set_completions
 
     doctor = commands.add_parser(
         "doctor",

@@ -20,7 +20,14 @@ from generator.answers import ANSWERS_FILE, read_project_answers
 from generator.errors import EXIT_INTERRUPTED, EXIT_OK, AnswerError, fail
 from generator.interrupts import Interrupts
 from generator.template_source import releases_bundle
-from generator.update import Snapshot, git, merge, problems_before_update, untracked_files
+from generator.update import (
+    Snapshot,
+    changed_answers,
+    git,
+    merge,
+    problems_before_update,
+    untracked_files,
+)
 
 LAST_STAGE = "all"
 # The exercises of the stage `grow` reaches (generator/exercises.py groups the
@@ -69,13 +76,10 @@ def run_grow(args) -> int:
             [f"--set: the next stage is {following}; the extras are chosen at the last stage"],
         )
     try:
-        # The extras meet copier.yml's rules here, as `new --set` would check them.
-        checked = Questionnaire(template_root() / "copier.yml").resolve(
-            {"stage": following, **extra}
-        )
+        # The new stage and the extras meet copier.yml's rules with the recorded answers.
+        changes = changed_answers(before, [f"stage={following}", *args.assign])
     except AnswerError as error:
         return fail(console, error.problems)
-    extra = {key: checked[key] for key in extra}
 
     # A wheel-made project records TEMPLATE_URL: its version is in the installed bundle.
     bundle = releases_bundle() if before.get("_src_path") == TEMPLATE_URL else None
@@ -83,7 +87,7 @@ def run_grow(args) -> int:
     with Interrupts() as interrupts:
         try:
             with out.status(f"Adding stage {labels[following]}..."):
-                merge(project, before["_commit"], bundle, data={"stage": following, **extra})
+                merge(project, before["_commit"], bundle, data=changes)
                 relock_if_needed(project)
             interrupts.check()
             interrupts.armed = False
