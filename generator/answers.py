@@ -258,17 +258,22 @@ def _wide_encoding(path: Path) -> str | None:
     return None
 
 
-def broken_rules(recorded: dict[str, Any]) -> list[str]:
-    """The rules of copier.yml (the questionnaire's, the only ones) that recorded answers break.
+def recorded_questionnaire(recorded: dict[str, Any]):
+    """copier.yml's questionnaire for a project's recorded answers, and those of them it asks.
 
-    Keys copier.yml does not ask are left alone: a project made by another
+    Keys copier.yml does not ask are left out: a project made by another
     template version may have them.
     """
     from generator.questions import Questionnaire
     from generator.template_source import template_root
 
     questionnaire = Questionnaire(template_root() / "copier.yml", hooks=_AsRecorded(recorded))
-    given = {k: v for k, v in recorded.items() if k in questionnaire.keys}
+    return questionnaire, {k: v for k, v in recorded.items() if k in questionnaire.keys}
+
+
+def broken_rules(recorded: dict[str, Any]) -> list[str]:
+    """The rules of copier.yml (the questionnaire's, the only ones) that recorded answers break."""
+    questionnaire, given = recorded_questionnaire(recorded)
     try:
         questionnaire.resolve(given)
     except AnswerError as error:

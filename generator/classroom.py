@@ -237,6 +237,7 @@ class Report:
     folder: Path
     student: str = ""
     github: str = ""
+    stage: str = ""
     exercises: str = "-"
     tests: str = "-"
     ci: bool = False
@@ -319,6 +320,7 @@ def report_on(folder: Path, timeout: float, run_tests: bool) -> Report:
         answers = {}
     report.student = str(answers.get("author_name", ""))
     report.github = str(answers.get("github_username", ""))
+    report.stage = str(answers.get("stage", "all" if answers else ""))
     code, output = run_in_subprocess(
         [sys.executable, "-m", "generator", "check", "--json", str(folder)], Path.cwd(), timeout
     )
@@ -384,76 +386,59 @@ def own_words(folder: Path, notes: Path) -> int:
     return max(0, len(re.findall(r"\w+", now)) - len(re.findall(r"\w+", before)))
 
 
+HEAD = [
+    "Student",
+    "GitHub",
+    "Stage",
+    "Exercises",
+    "Tests",
+    "CI",
+    "Deploy",
+    "Monitoring",
+    "Notes",
+    "Score",
+    "Problems",
+]
+
+
+def cells(r: Report) -> list[str]:
+    """One student's row of the report, in HEAD's order."""
+    return [
+        r.student or r.folder.name,
+        r.github,
+        r.stage,
+        r.exercises,
+        r.tests,
+        yes(r.ci),
+        yes(r.deploy),
+        yes(r.monitoring),
+        f"{r.notes_words} words",
+        f"{r.score}/11",
+        "; ".join(r.problems),
+    ]
+
+
 def markdown(reports: list[Report]) -> str:
     def cell(text: Any) -> str:
         return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
-    head = [
-        "Student",
-        "GitHub",
-        "Exercises",
-        "Tests",
-        "CI",
-        "Deploy",
-        "Monitoring",
-        "Notes",
-        "Score",
-        "Problems",
-    ]
     lines = [
         "# Class report",
         "",
         RUBRIC,
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
+        "| " + " | ".join(HEAD) + " |",
+        "|" + "---|" * len(HEAD),
     ]
-    for r in reports:
-        row = [
-            r.student or r.folder.name,
-            r.github,
-            r.exercises,
-            r.tests,
-            yes(r.ci),
-            yes(r.deploy),
-            yes(r.monitoring),
-            f"{r.notes_words} words",
-            f"{r.score}/11",
-            "; ".join(r.problems),
-        ]
-        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    lines += ["| " + " | ".join(cell(v) for v in cells(r)) + " |" for r in reports]
     return "\n".join(lines) + "\n"
 
 
 def html_page(reports: list[Report]) -> str:
-    head = [
-        "Student",
-        "GitHub",
-        "Exercises",
-        "Tests",
-        "CI",
-        "Deploy",
-        "Monitoring",
-        "Notes",
-        "Score",
-        "Problems",
+    rows = [
+        "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells(r)) + "</tr>" for r in reports
     ]
-    rows = []
-    for r in reports:
-        values = [
-            r.student or r.folder.name,
-            r.github,
-            r.exercises,
-            r.tests,
-            yes(r.ci),
-            yes(r.deploy),
-            yes(r.monitoring),
-            f"{r.notes_words} words",
-            f"{r.score}/11",
-            "; ".join(r.problems),
-        ]
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in values) + "</tr>")
-    header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    header = "".join(f"<th>{html.escape(h)}</th>" for h in HEAD)
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>Class report</title><style>body{font-family:sans-serif}table{border-collapse:"

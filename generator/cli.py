@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     update = commands.add_parser(
         "update",
         help="merge a newer template version into a generated project",
-        description="Bring a newer template version into a project made by mlops-portfolio. "
-        "A three-way merge keeps your own edits; review the result with git diff.",
+        description="Bring a newer template version into a project made by mlops-portfolio, "
+        "or change an answer (--set). A three-way merge keeps your own edits; review the "
+        "result with git diff.",
     )
     update.add_argument(
         "path",
@@ -158,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="the template version (git tag or commit) to update to (default: the newest tag)",
     )
+    update.add_argument(
+        "--set",
+        dest="assign",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change an answer, e.g. include_jenkins=true: the merge brings what it adds",
+    ).completer = set_completions
 
     doctor = commands.add_parser(
         "doctor",
@@ -177,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         question="cloud_provider",
         help="the cloud whose CLI to check (default: the project's)",
     )
+    add_grow_parser(commands)
     add_completion_parser(commands)
     add_present_parser(commands)
     add_check_parser(commands)
@@ -225,6 +235,26 @@ def add_roadmap_parser(commands) -> None:
         const=Path("."),
         type=Path,
         help="show progress per stage for the project at PATH (default: .) or a roadmap.md file",
+    )
+
+
+def add_grow_parser(commands) -> None:
+    parser = commands.add_parser(
+        "grow",
+        help="add the roadmap's next stage to a project started small (new --set stage=...)",
+        description="Add the next roadmap stage's files to the project at PATH with a three-way "
+        "merge that keeps your own edits. Commit your work first; grow commits nothing.",
+    )
+    parser.add_argument(
+        "path", metavar="PATH", nargs="?", default=".", help="the project (default: .)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="assign",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="at the last stage: the extras, e.g. experiment_tracking=mlflow (default: none)",
     )
 
 
@@ -339,6 +369,10 @@ def run(argv: list[str] | None = None) -> int:
         from generator.update import run_update
 
         return run_update(args)
+    if args.command == "grow":
+        from generator.grow import run_grow
+
+        return run_grow(args)
     if args.command == "doctor":
         from generator.doctor import run_doctor
 

@@ -116,6 +116,7 @@ def cookiecutter_json(copier_yml: Path) -> str:
     A value worked out from a CSV file (`data_spec`) is not asked.
     """
     questionnaire = Questionnaire(copier_yml)
+    defaults = questionnaire.resolve({})  # a yes/no default may be worked out (docs_site)
     context: dict = {COOKIECUTTER_FOLDER: "my-mlops-project"}
     prompts: dict = {
         COOKIECUTTER_FOLDER: "The folder to create for your project (DEST of mlops-portfolio new)"
@@ -133,7 +134,7 @@ def cookiecutter_json(copier_yml: Path) -> str:
                 **{str(value): label for label, value in q.choices.items()},
             }
         elif q.type == "bool":
-            context[q.key] = bool(q.default) if q.default is not MISSING else False
+            context[q.key] = bool(defaults.get(q.key, False))
             prompts[q.key] = q.help
         else:
             context[q.key] = "" if derived or q.default is MISSING else q.default

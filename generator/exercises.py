@@ -1,11 +1,11 @@
 """`mlops-portfolio check`: which roadmap exercises a project's own work passes.
 
 An exercise is done in the learner's repository, and checked from its files
-and its git history. The project's first commit (what `new` wrote) is the
-baseline every check compares with, so an untouched project passes none, and
-nothing a template could ship passes one. The checks read files only: they
-never import or run the project's code (a teacher runs them on students'
-repositories).
+and its git history. What the template wrote (the first commit, and the
+commits of `grow` and `update`) is the baseline every check compares with, so
+an untouched project passes none, and nothing a template could ship passes
+one. The checks read files only: they never import or run the project's code
+(a teacher runs them on students' repositories).
 
 Each exercise is one `Exercise`: its stage, what to do, and the check, which
 returns None when the work is done, else one hint saying what is missing.
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.answers import ANSWERS_FILE
 from generator.errors import AnswerError
 
 # The roadmap's stages, in the order a learner meets them.
@@ -37,6 +38,7 @@ STAGES = {
 }
 BAD_REQUEST_CODES = ("400", "404", "405", "408", "413", "414", "415", "422", "431")
 NOTES = "docs/my-notes.md"
+LATER_STAGE = "a later stage: `mlops-portfolio grow` adds it"
 
 
 class Project:
@@ -54,6 +56,11 @@ class Project:
         self.answers: dict[str, Any] = answers
         self.package: str = answers["package_name"]
         self.base = self._first_commit()
+        # The commits that wrote template files: the first one, and each `grow`
+        # or `update` (they change the answers file). A file's baseline is its
+        # text in the first of them that has it.
+        logged = self._git("log", "--reverse", "--format=%H", "--", ANSWERS_FILE).stdout.split()
+        self.template_commits = [self.base] + [c for c in logged if c != self.base]
 
     def _first_commit(self) -> str:
         found = self._git("rev-list", "--max-parents=0", "HEAD")
@@ -80,9 +87,14 @@ class Project:
             return None
 
     def before(self, relpath: str) -> str | None:
-        """The file's text in the first commit; None when it was not there."""
-        shown = self._git("show", f"{self.base}:{relpath}")
-        return shown.stdout if shown.returncode == 0 else None
+        """The file as the template wrote it: its text in the first commit that had it,
+        of the project's first commit and its `grow`/`update` commits; None for the
+        learner's own files."""
+        for commit in self.template_commits:
+            shown = self._git("show", f"{commit}:{relpath}")
+            if shown.returncode == 0:
+                return shown.stdout
+        return None
 
     def test_files(self) -> list[str]:
         tests = self.root / "tests"
@@ -422,9 +434,21 @@ class Outcome:
     hint: str = ""
 
 
+# The repository stage (copier.yml: `stage`) whose files each exercise's stage needs.
+NEEDS_STAGE = {"extras": "all"}
+
+
 def check(project: Project) -> list[Outcome]:
+    from generator.questions import choice_values
+
+    order = choice_values("stage")  # the stages a project grows through, in order
+    reached = order.index(project.answers.get("stage", order[-1]))
     outcomes = []
     for exercise in EXERCISES:
+        later = order.index(NEEDS_STAGE.get(exercise.stage, exercise.stage)) > reached
+        if later:
+            outcomes.append(Outcome(exercise, "not in this project", LATER_STAGE))
+            continue
         if exercise.unavailable(project.answers):
             outcomes.append(Outcome(exercise, "not in this project"))
             continue

@@ -284,7 +284,13 @@ def show_result(args, dest: Path, answers: dict[str, Any], out, interactive: boo
     out.print("  make setup     # create .venv and install the project", highlight=False)
     out.print("  make train     # train, evaluate and save the model", highlight=False)
     out.print("  make test      # run the tests", highlight=False)
-    out.print("  make serve     # serve predictions on http://127.0.0.1:8080", highlight=False)
+    from generator.questions import choice_values
+
+    stages = choice_values("stage")
+    if stages.index(answers.get("stage", stages[-1])) >= stages.index("api"):
+        out.print("  make serve     # serve predictions on http://127.0.0.1:8080", highlight=False)
+    else:
+        out.print("  mlops-portfolio grow   # later: add the next stage", highlight=False)
     if not committed:
         out.print(
             "  git init -b main && git add -A && git commit -m 'Initial commit'  "

@@ -233,6 +233,31 @@ def print_progress(stages: list[StageProgress], source: Path, console) -> None:
         console.print(f"[bold]Next step[/] ({escape(stage.title)}):\n  ☐ {_inline(item)}")
 
 
+def print_checked_work(project: Path, console) -> None:
+    """What `check` proves, beside the boxes the learner ticked: exercises passed, and stage."""
+    from rich.markup import escape
+
+    from generator.exercises import Project, check
+
+    try:
+        outcomes = check(Project(project))
+    except AnswerError as error:
+        console.print(f"Exercises: not checked ({escape(error.problems[0])})")
+        return
+    counted = [o for o in outcomes if o.status != "not in this project"]
+    passed = sum(o.status == "passed" for o in counted)
+    console.print(
+        f"[bold]Exercises passed[/] (checked in your files, not ticked): {passed}/{len(counted)}"
+        " - `mlops-portfolio check` says what each one still needs."
+    )
+    stage = Project(project).answers.get("stage", "all")
+    if stage != "all":
+        console.print(
+            f"The repository is at stage [bold]{escape(stage)}[/]: `mlops-portfolio grow` adds "
+            "the next one."
+        )
+
+
 # -- the command -------------------------------------------------------------------
 def run_roadmap(args) -> int:
     from rich.console import Console
@@ -264,6 +289,8 @@ def run_roadmap(args) -> int:
         if not stages:
             return fail(Console(stderr=True), [f"{source} has no checkboxes (- [ ] ...)"])
         print_progress(stages, source, console)
+        if args.progress.is_dir():
+            print_checked_work(args.progress, console)
         return EXIT_OK
     try:
         answers = answers_for(args.cloud, Path("."))

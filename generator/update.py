@@ -108,6 +108,10 @@ def run_update(args) -> int:
         before = read_project_answers(Path(args.path))
     except AnswerError as error:
         return fail(console, error.problems)
+    try:
+        changes = changed_answers(before, getattr(args, "assign", []))
+    except AnswerError as error:
+        return fail(console, error.problems)
     if not before.get("_commit"):
         return fail(
             console,
@@ -170,7 +174,7 @@ def run_update(args) -> int:
             if record:
                 commit_new_source(project, template, before)
             with out.status(f"Merging the newest template from {where}..."):
-                merge(project, args.to, bundle)
+                merge(project, args.to, bundle, data=changes)
             interrupts.check()
             interrupts.armed = False  # merged: a signal from now on changes nothing
         except BaseException as error:
@@ -191,13 +195,38 @@ def run_update(args) -> int:
     if record:
         out.print(f"Recorded {template} as the template source (one commit).")
     try:
-        return report(project, before, out)
+        return report(project, before, out, changes)
     except KeyboardInterrupt:
         console.print(
             "Interrupted; the update is in your files: review it with `git diff`, "
             "or undo it with: git reset --hard && git clean -fd"
         )
         return EXIT_INTERRUPTED
+
+
+def changed_answers(before: dict[str, Any], assign: list[str]) -> dict[str, Any]:
+    """`--set KEY=VALUE`: the answers to change, checked together with the recorded ones.
+
+    The combination must meet copier.yml's rules (a new cloud needs a region of
+    that cloud, say), as `new --set` would; AnswerError says which rule breaks.
+    """
+    if not assign:
+        return {}
+    from generator.answers import recorded_questionnaire
+    from generator.questions import parse_assignments
+
+    given = parse_assignments(assign)
+    questionnaire, recorded = recorded_questionnaire(before)
+    unknown = [key for key in given if key not in questionnaire.keys]
+    if unknown:
+        raise AnswerError([f"--set {key}: no such question in copier.yml" for key in unknown])
+    resolved = questionnaire.resolve({**recorded, **given})
+    return {key: resolved[key] for key in given if key in resolved}
+
+
+def as_written(value: Any) -> str:
+    """An answer as one types it after --set (true, not Python's True)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def released_versions(bundle: Path) -> set[str]:
@@ -237,10 +266,16 @@ def untracked_files(project: Path) -> set[str]:
     return set(filter(None, listed.stdout.split("\0")))
 
 
-def merge(project: Path, to: str | None, bundle: Path | None = None) -> None:
+def merge(
+    project: Path,
+    to: str | None,
+    bundle: Path | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
     """copier's three-way merge of the template version `to` (default: newest) into `project`.
 
     With `bundle`, git reads the template repository TEMPLATE_URL from it.
+    `data`: answers that change (`grow` changes the stage); the others stay.
     """
     import warnings
 
@@ -251,6 +286,7 @@ def merge(project: Path, to: str | None, bundle: Path | None = None) -> None:
         warnings.simplefilter("ignore")
         copier_update(
             str(project),
+            data=data or {},
             defaults=True,
             overwrite=True,
             quiet=True,
@@ -300,12 +336,14 @@ def why_it_failed(
     )
 
 
-def report(project: Path, before: dict[str, Any], out) -> int:
+def report(project: Path, before: dict[str, Any], out, changes: dict[str, Any]) -> int:
     """What the update changed, the conflicts to resolve, and uv.lock brought in line."""
+    from rich.markup import escape
+
     after = read_answers_file(project / ANSWERS_FILE, ANSWERS_FILE)
     changed = git(project, "status", "--porcelain").stdout.splitlines()
     old, new = before.get("_commit"), after.get("_commit")
-    if not changed or old == new:
+    if not changed or (old == new and not changes):
         out.print(f"Already up to date: template version {old}.")
         return EXIT_OK
     conflicted = [
@@ -316,9 +354,11 @@ def report(project: Path, before: dict[str, Any], out) -> int:
         and "<<<<<<< before updating"
         in (project / line[3:]).read_text(encoding="utf-8", errors="replace")
     ]
+    what = f"from template version {old} to {new}" if old != new else f"at version {new}"
+    if changes:
+        what += " with " + ", ".join(f"{key}={as_written(value)}" for key, value in changes.items())
     out.print(
-        f"[bold green]Updated[/] from template version {old} to {new}; "
-        f"{len(changed)} files changed, your own edits kept."
+        f"[bold green]Updated[/] {escape(what)}; {len(changed)} files changed, your own edits kept."
     )
     for line in changed:
         out.print(f"  {line}", highlight=False)
@@ -336,7 +376,7 @@ def report(project: Path, before: dict[str, Any], out) -> int:
             out.print("  uv.lock updated to follow pyproject.toml (uv lock)", highlight=False)
     out.print(
         "Review with `git diff`, run `make test`, then commit:\n"
-        f"  git add -A && git commit -m 'Update to mlops-portfolio template {new}'\n"
+        f"  git add -A && git commit -m 'Update: {what}'\n"
         "To undo instead: git reset --hard && git clean -fd",
         highlight=False,
     )

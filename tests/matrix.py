@@ -10,6 +10,12 @@ copier.yml join the matrix without any change here. Two selections:
   same order, so a CI failure names a project that reproduces by hand.
 - `full`: the cartesian product.
 
+`stage` is the one option not crossed with the others: a stage only leaves
+files and blocks of the whole project out, and the whole project's code is
+what the pairs cover. Each earlier stage is one project of its own (`staged`),
+its other options rotated so the small projects meet several use cases and
+clouds.
+
 Follow-up questions (`when:` in copier.yml) are honoured: a combination is
 normalised through the same `Questionnaire.resolve` that `mlops-portfolio new`
 uses, so an option that is not asked drops out, and a pair that no valid
@@ -35,6 +41,7 @@ from generator.questions import Questionnaire
 
 REPO = Path(__file__).resolve().parent.parent
 NOT_ASKED = None  # value of an option whose `when:` is false for a combination
+STAGE = "stage"  # not crossed with the other options: see `OptionSpace.staged`
 OWN_DATA_TARGET = "species"
 
 
@@ -88,7 +95,11 @@ class OptionSpace:
         given = given_answers() if "data_file" in known else {}
         self.given = {k: v for k, v in given.items() if k in known}
         self.options: list[Option] = []
+        self.stages: tuple[Any, ...] = ()
         for question in self.questionnaire.questions:
+            if question.key == STAGE:
+                self.stages = tuple(question.choices.values())
+                continue
             if question.choices:
                 values = tuple(question.choices.values())
             elif question.type == "bool":
@@ -141,6 +152,20 @@ class OptionSpace:
             if signature not in seen:
                 seen.add(signature)
                 yield row
+
+    def staged(self) -> list[dict[str, Any]]:
+        """One project per stage before the last (the last is the whole project, paired above).
+
+        The n-th stage takes each option's n-th value (cycling), so the small
+        projects meet several use cases, clouds and licences.
+        """
+        rows = []
+        for n, stage in enumerate(self.stages[:-1]):
+            pick = {o.key: o.values[n % len(o.values)] for o in self.options}
+            row = self.normalise({**pick, STAGE: stage})
+            if row is not None:
+                rows.append({STAGE: stage, **row})
+        return rows
 
     def pairwise(self) -> list[dict[str, Any]]:
         """A small set of combinations covering every feasible pair of option values."""

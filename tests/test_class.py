@@ -244,9 +244,19 @@ def test_report_counts_each_students_work(classroom, tmp_path):
     result = cli("class", "report", classroom, "--out", tmp_path / "out" / "report")
     assert result.returncode == 0, result.stderr
     rows = table_rows((tmp_path / "out" / "report.md").read_text())
-    # Student, GitHub, Exercises, Tests, CI, Deploy, Monitoring, Notes, Score, Problems
-    assert rows["asha-rao"][2:] == ["0/9", "green", "yes", "yes", "no", "0 words", "4/11", ""]
-    assert rows["ravi-k"][2:] == ["0/9", "red", "yes", "no", "yes", "60 words", "3/11", ""]
+    # Student, GitHub, Stage, Exercises, Tests, CI, Deploy, Monitoring, Notes, Score, Problems
+    assert rows["asha-rao"][2:] == [
+        "all",
+        "0/9",
+        "green",
+        "yes",
+        "yes",
+        "no",
+        "0 words",
+        "4/11",
+        "",
+    ]
+    assert rows["ravi-k"][2:] == ["all", "0/9", "red", "yes", "no", "yes", "60 words", "3/11", ""]
 
 
 def test_a_students_text_cannot_break_the_tables(classroom, tmp_path):
@@ -261,7 +271,7 @@ def test_a_students_text_cannot_break_the_tables(classroom, tmp_path):
     assert "Asha \\| Rao" in markdown
     (problem,) = [cells[-1] for cells in table_rows(markdown).values() if cells[-1]]
     assert problem.startswith(f"{classroom / 'ravi-k' / '.copier-answers.yml'}: author_name")
-    assert all(line.count(" | ") == 9 for line in markdown.splitlines() if line.startswith("| "))
+    assert all(line.count(" | ") == 10 for line in markdown.splitlines() if line.startswith("| "))
 
 
 def test_tests_that_hang_are_stopped_at_the_timeout(classroom, tmp_path):
@@ -273,8 +283,8 @@ def test_tests_that_hang_are_stopped_at_the_timeout(classroom, tmp_path):
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 60
     rows = table_rows((tmp_path / "r.md").read_text())
-    assert rows["asha-rao"][3] == "timed out after 3 s"
-    assert rows["ravi-k"][3] == "green"
+    assert rows["asha-rao"][4] == "timed out after 3 s"
+    assert rows["ravi-k"][4] == "green"
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # stopped, not left running
@@ -295,4 +305,16 @@ def test_report_runs_a_real_projects_tests(made_class, tmp_path):
     shutil.copytree(made_class / "asha-rao", project, symlinks=True)
     result = cli("class", "report", project, "--out", tmp_path / "r", timeout=1500)
     assert result.returncode == 0, result.stderr
-    assert table_rows((tmp_path / "r.md").read_text())["asha-rao"][3] == "green"
+    assert table_rows((tmp_path / "r.md").read_text())["asha-rao"][4] == "green"
+
+
+def test_a_class_can_start_small_and_the_report_shows_each_stage(tmp_path):
+    path = roster(tmp_path, "name,email,github,stage\n" + GOOD.replace(",gcp", ",pipeline"))
+    result = cli("class", "new", path, tmp_path / "class")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "class" / "asha-rao"
+    assert not (project / ".github").exists()  # stage 1: no CI yet
+    report = cli("class", "report", project, "--no-tests", "--out", tmp_path / "r")
+    assert report.returncode == 0, report.stderr
+    row = table_rows((tmp_path / "r.md").read_text())["asha-rao"]
+    assert row[2:4] == ["pipeline", "0/2"]  # only stage 1's exercises count

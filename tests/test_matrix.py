@@ -57,6 +57,7 @@ def pytest_generate_tests(metafunc):
         space = OptionSpace()
         mode = metafunc.config.getoption("matrix")
         rows = space.pairwise() if mode == "pairwise" else list(space.full())
+        rows += space.staged()  # a project started small, at each earlier stage
         width = len(str(len(rows) - 1))
         ids = [f"{n:0{width}d}-{row_id(row)}" for n, row in enumerate(rows)]
         metafunc.parametrize("combo", rows, ids=ids)

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 import yaml
 
-from matrix import NOT_ASKED, REPO, OptionSpace, as_set_options, row_id
+from matrix import NOT_ASKED, REPO, STAGE, OptionSpace, as_set_options, row_id
 
 
 def feasible_pairs(space: OptionSpace) -> set:
@@ -38,8 +38,18 @@ def test_every_choice_and_bool_question_of_copier_yml_is_an_option():
         and (spec.get("choices") or spec.get("type") == "bool")
     ]
     space = OptionSpace()
-    assert space.keys == expected
+    assert space.keys == [key for key in expected if key != STAGE]
     assert {"use_case", "cloud_provider"} <= set(space.keys)
+    assert space.stages == tuple(config[STAGE]["choices"].values())
+
+
+def test_each_earlier_stage_is_one_project_with_rotated_options():
+    space = OptionSpace()
+    rows = space.staged()
+    assert [row[STAGE] for row in rows] == list(space.stages[:-1])
+    assert len({row["use_case"] for row in rows}) >= 4  # small projects of several kinds
+    for row in rows:  # the extras are chosen at the last stage only
+        assert row["include_kubernetes"] is NOT_ASKED and row["experiment_tracking"] is NOT_ASKED
 
 
 def test_pairwise_covers_every_pair_including_each_use_case_with_each_cloud():

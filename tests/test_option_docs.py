@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cli
+from helpers import cli, commit_all, git_env, template_repo
 
 DEFAULT = {"cloud_provider": "aws"}
 EVERYTHING = {
@@ -218,23 +218,27 @@ def test_my_notes_is_a_skeleton_of_questions(renders):
     assert "docs/my-notes.md" in page(renders["default"], "roadmap")
 
 
-def test_the_add_command_a_page_gives_adds_the_part(renders, tmp_path):
-    """Run the architecture page's "Add it" command for Jenkins in a copy of the default
-    render: the copy has the Jenkinsfile, and differs from the project only where it should."""
-    import shutil
-
-    project = tmp_path / "customer-churn-predictor"
-    shutil.copytree(renders["default"], project)
+def test_the_add_command_a_page_gives_adds_the_part(tmp_path):
+    """Run the architecture page's "Add it" command for Jenkins in a committed project made
+    from a tagged template: the Jenkinsfile arrives, and the learner's own edit stays."""
+    repo = template_repo(tmp_path / "template-repo", "v1.0.0")
+    env = git_env(tmp_path / "home")
+    project = tmp_path / "proj"
+    made = cli("new", "--defaults", "--no-push", "--template", repo, project, env_extra=env)
+    assert made.returncode == 0, made.stderr
+    params = project / "params.yaml"
+    params.write_text(
+        params.read_text().replace("l2_regularization: 1.0", "l2_regularization: 0.5")
+    )
+    commit_all(project, "My tuning")
     line = next(
         line
         for line in page(project, "architecture").splitlines()
         if "--set include_jenkins=true" in line
     )
-    command = shlex.split(re.search(r"`(mlops-portfolio new [^`]+)`", line).group(1))
-    result = cli(*command[1:], cwd=project)
+    command = shlex.split(re.search(r"`(mlops-portfolio update [^`]+)`", line).group(1))
+    result = cli(*command[1:], cwd=project, env_extra=env)
     assert result.returncode == 0, result.stderr
-    copy = (project / command[2]).resolve()
-    assert (copy / "Jenkinsfile").is_file() and not (project / "Jenkinsfile").exists()
-    assert (copy / "src").is_dir() and (copy / "uv.lock").read_text() == (
-        project / "uv.lock"
-    ).read_text()
+    assert (project / "Jenkinsfile").is_file()
+    assert "l2_regularization: 0.5" in params.read_text()
+    assert "include_jenkins: true" in (project / ".copier-answers.yml").read_text()

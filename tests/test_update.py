@@ -188,3 +188,48 @@ def test_an_own_data_project_updates_with_its_profile_and_data_kept(tmp_path):
     assert spec["task"] == "regression"
     assert (project / "data" / "shop.csv").read_bytes() == data.read_bytes()
     assert "<<<<<<<" not in spec_file.read_text()
+
+
+@pytest.mark.parametrize(
+    ("assign", "expected"),
+    [
+        (["nope=1"], "error: --set nope: no such question in copier.yml"),
+        (["include_jenkins=maybe"], "error: include_jenkins: "),
+        (
+            ["cloud_provider=gcp"],  # the recorded region is an AWS one
+            "error: cloud_region: must be a Google Cloud region such as us-central1 or "
+            "asia-south1 (got 'ap-south-1')",
+        ),
+        (["stage=nowhere"], "error: stage: "),
+    ],
+    ids=["unknown-question", "not-a-bool", "region-of-another-cloud", "no-such-stage"],
+)
+def test_a_changed_answer_that_breaks_a_rule_changes_nothing(tmp_path, assign, expected):
+    env = git_env(tmp_path / "home")
+    repo = template_repo(tmp_path / "template-repo", "v1.0.0")
+    project = tmp_path / "proj"
+    result = cli("new", "--defaults", "--no-push", "--template", repo, project, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    before = (project / ".copier-answers.yml").read_text()
+    args = [arg for pair in assign for arg in ("--set", pair)]
+    result = cli("update", project, *args, env_extra=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(expected), result.stderr
+    assert (project / ".copier-answers.yml").read_text() == before
+    assert run(["git", "status", "--porcelain"], cwd=project).stdout == ""
+
+
+def test_a_changed_answer_is_merged_at_the_same_version(tmp_path):
+    env = git_env(tmp_path / "home")
+    repo = template_repo(tmp_path / "template-repo", "v1.0.0")
+    project = tmp_path / "proj"
+    result = cli("new", "--defaults", "--no-push", "--template", repo, project, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    result = cli("update", project, "--set", "cloud_provider=gcp", "--set",
+                 "cloud_region=asia-south1", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert "Updated at version v1.0.0 with cloud_provider=gcp, cloud_region=asia-south1" in (
+        " ".join(result.stdout.split())
+    )
+    assert (project / "docs" / "deploy-gcp.md").is_file()
+    assert not (project / "docs" / "deploy-aws.md").exists()
